@@ -1,0 +1,47 @@
+import type { Target, TargetKind } from '../../domain/targets';
+
+/**
+ * What preflight captured about a target before the rollout touched it. Rollback restores
+ * exactly this. `attributes` are router-specific (alias RevisionId, AppConfig version numbers…)
+ * and must stay JSON-serialisable: they are stored in the ledger.
+ */
+export interface CapturedState {
+  readonly targetKey: string;
+  readonly kind: TargetKind;
+  /** The version serving traffic before the rollout: Lambda version, or the flag's baseline variant. */
+  readonly stableVersion: string;
+  /** The version being rolled out: Lambda version, or the flag's new variant. */
+  readonly newVersion: string;
+  readonly attributes: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** What a restore did, recorded in the ledger so "what happened on rollback" has an answer. */
+export interface RestoreResult {
+  readonly targetKey: string;
+  readonly action: 'restored' | 'already-stable' | 'skipped-drifted';
+  readonly detail: string;
+}
+
+/**
+ * One small interface per concern. Each target kind has one implementation for AWS and one
+ * for the simulated fleet.
+ */
+export interface TrafficRouter<T extends Target = Target> {
+  /** Reads and validates the target's current state; refuses targets that cannot be rolled out. */
+  capture(target: T): Promise<CapturedState>;
+  /** Sends `weightPercent` (0–100) of traffic to the new version. Raises DriftError on foreign changes. */
+  setWeight(target: T, captured: CapturedState, weightPercent: number): Promise<void>;
+  /** Makes the new version the only one serving. */
+  promote(target: T, captured: CapturedState): Promise<void>;
+  /** Puts the target back exactly as captured. Must be safe to call more than once. */
+  restore(target: T, captured: CapturedState): Promise<RestoreResult>;
+}
+
+/** Picks the router for a target's kind. Throws on a kind with no router: never a silent fallback. */
+export type TrafficRouters = { readonly [K in TargetKind]: TrafficRouter<Extract<Target, { kind: K }>> };
+
+export function routerFor<T extends Target>(routers: TrafficRouters, target: T): TrafficRouter<T> {
+  const router = (routers as Record<string, TrafficRouter<Target> | undefined>)[target.kind];
+  if (!router) throw new Error(`no traffic router for target kind "${target.kind}"`);
+  return router as TrafficRouter<T>;
+}

@@ -1,0 +1,161 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { Decision, RollbackReason } from '../domain/cursor';
+
+/**
+ * THE rollout state machine. Built once, here; the AWS stack deploys it and local mode resolves the
+ * very same definition to ASL and runs it on aws-local-stepfunctions. JSONPath only: the local
+ * interpreter ignores JSONata.
+ */
+
+/** One Lambda function per task state. */
+export const HANDLER_NAMES = ['preflight', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+export type RolloutFunctions = Readonly<Record<HandlerName, IFunction>>;
+
+/** State names are an API: local mode overrides tasks by name, and Fail names tell users why. */
+export const STATE = {
+  preflight: 'Preflight',
+  shift: 'ShiftTraffic',
+  wait: 'WaitForMetrics',
+  evaluate: 'Evaluate',
+  decide: 'Decide',
+  awaitApproval: 'AwaitApproval',
+  afterApproval: 'AfterApproval',
+  promote: 'Promote',
+  finalize: 'Finalize',
+  promoted: 'Promoted',
+  unknownDecision: 'UnknownDecision',
+  rollback: 'Rollback',
+  rollbackOutcome: 'RollbackOutcome',
+  preflightRejected: 'PreflightRejected',
+  rollbackFailed: 'RollbackFailed',
+} as const;
+
+/** Which task state runs which handler: local mode uses this to wire its in-process handlers. */
+export const TASK_HANDLERS: Readonly<Record<string, HandlerName>> = {
+  [STATE.preflight]: 'preflight',
+  [STATE.shift]: 'shift',
+  [STATE.evaluate]: 'evaluate',
+  [STATE.awaitApproval]: 'requestApproval',
+  [STATE.promote]: 'promote',
+  [STATE.finalize]: 'finalize',
+  [STATE.rollback]: 'rollback',
+};
+
+/** The Fail state each rollback reason ends in. */
+export const ROLLED_BACK_STATE: Readonly<Record<RollbackReason, string>> = {
+  'verdict-failed': 'RolledBackOnFailedVerdict',
+  aborted: 'RolledBackOnAbort',
+  inconclusive: 'RolledBackOnInconclusive',
+  'approval-rejected': 'RolledBackOnApprovalRejected',
+  error: 'RolledBackOnError',
+};
+
+/** Errors worth retrying: adapters raise TransientError for throttling and conflicts that clear. */
+const TRANSIENT_ERRORS = ['TransientError'];
+
+/** Lambda tasks must finish well inside this; locally an unset timeout would default to 60 s. */
+const TASK_TIMEOUT = Duration.minutes(5);
+
+export interface RolloutDefinitionProps {
+  readonly functions: RolloutFunctions;
+}
+
+/** Builds the state graph and returns its start state. Call once per state machine. */
+export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitionProps): sfn.IChainable {
+  const fns = props.functions;
+
+  const invoke = (id: string, fn: IFunction, payload: sfn.TaskInput = sfn.TaskInput.fromJsonPathAt('$')) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fn,
+      payload,
+      outputPath: '$.Payload',
+      retryOnServiceExceptions: true,
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+    });
+    task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2 });
+    return task;
+  };
+
+  // Refused requests end here without rollback: preflight moves no traffic before it succeeds.
+  const preflightRejected = new sfn.Fail(scope, STATE.preflightRejected, {
+    errorPath: '$.error.Error',
+    causePath: '$.error.Cause',
+  });
+  const rollbackFailed = new sfn.Fail(scope, STATE.rollbackFailed, {
+    errorPath: '$.error.Error',
+    causePath: '$.error.Cause',
+  });
+
+  const rollback = invoke(STATE.rollback, fns.rollback);
+  rollback.addCatch(rollbackFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+  const rollbackOutcome = new sfn.Choice(scope, STATE.rollbackOutcome);
+  for (const [reason, stateName] of Object.entries(ROLLED_BACK_STATE)) {
+    const fail = new sfn.Fail(scope, stateName, { error: stateName, causePath: '$.detail' });
+    rollbackOutcome.when(sfn.Condition.stringEquals('$.reason', reason), fail);
+  }
+  rollbackOutcome.otherwise(new sfn.Fail(scope, 'RolledBack', { error: 'RolledBack', causePath: '$.detail' }));
+  rollback.next(rollbackOutcome);
+
+  /** Every task after preflight: any error restores all targets. */
+  const toRollback = (task: tasks.LambdaInvoke) => task.addCatch(rollback, { errors: ['States.ALL'], resultPath: '$.error' });
+
+  const preflight = invoke(
+    STATE.preflight,
+    fns.preflight,
+    sfn.TaskInput.fromObject({ request: sfn.JsonPath.entirePayload, executionId: sfn.JsonPath.executionId }),
+  );
+  preflight.addCatch(preflightRejected, { errors: ['States.ALL'], resultPath: '$.error' });
+
+  const shift = toRollback(invoke(STATE.shift, fns.shift));
+  const wait = new sfn.Wait(scope, STATE.wait, { time: sfn.WaitTime.secondsPath('$.waitSeconds') });
+  const evaluate = toRollback(invoke(STATE.evaluate, fns.evaluate));
+  const promote = toRollback(invoke(STATE.promote, fns.promote));
+  const finalize = toRollback(invoke(STATE.finalize, fns.finalize));
+
+  // The handler records the token in the ledger; `fledge approve` or `reject` completes the task.
+  const awaitApproval = new tasks.LambdaInvoke(scope, STATE.awaitApproval, {
+    lambdaFunction: fns.requestApproval,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({ cursor: sfn.JsonPath.entirePayload, taskToken: sfn.JsonPath.taskToken }),
+    resultPath: '$.approval',
+    taskTimeout: sfn.Timeout.at('$.approvalTimeoutSeconds'),
+  });
+  awaitApproval.addCatch(rollback, { errors: ['States.ALL'], resultPath: '$.error' });
+  const afterApproval = new sfn.Choice(scope, STATE.afterApproval)
+    .when(sfn.Condition.stringEquals('$.afterApproval', 'promote'), promote)
+    .otherwise(shift);
+
+  const unknownDecision = new sfn.Pass(scope, STATE.unknownDecision, {
+    parameters: { Error: 'UnknownDecision', 'Cause.$': "States.Format('unknown decision {}', $.decision)" },
+    resultPath: '$.error',
+  }).next(rollback);
+
+  const routes: Record<Decision, sfn.IChainable> = {
+    wait,
+    advance: shift,
+    'await-approval': awaitApproval,
+    promote,
+    finalize,
+    rollback,
+  };
+  const decide = new sfn.Choice(scope, STATE.decide);
+  for (const [decision, next] of Object.entries(routes)) {
+    decide.when(sfn.Condition.stringEquals('$.decision', decision), next);
+  }
+  decide.otherwise(unknownDecision);
+
+  preflight.next(shift);
+  shift.next(decide);
+  wait.next(evaluate);
+  evaluate.next(decide);
+  awaitApproval.next(afterApproval);
+  promote.next(decide);
+  finalize.next(new sfn.Succeed(scope, STATE.promoted));
+
+  return preflight;
+}

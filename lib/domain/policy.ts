@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The judging policy. Every field has a default, so `{}` (or the name `default`) gives the
+ * thresholds of the `default` policy:
+ * - errors: a rise of more than 50% over the baseline's rate is critical;
+ * - latency: a p99 more than 20% above the baseline's is critical, more than 50% aborts;
+ * - traffic: a drop of more than 10% in total traffic is a warning;
+ * - saturation: more than 80% of the concurrency limit is a warning.
+ */
+export const policySchema = z.strictObject({
+  /** What an `inconclusive` verdict (max bake reached without enough evidence) leads to. */
+  onInconclusive: z.enum(['rollback', 'pause', 'promote']).default('rollback'),
+  /** Probability of rolling back a healthy rollout, split over all signals, targets and steps. */
+  falseRollbackBudget: z.number().gt(0).max(0.2).default(0.01),
+  /** Probability of passing a step whose canary really is regressed by the critical amount. */
+  missedRegressionRate: z.number().gt(0).max(0.5).default(0.05),
+  /** Seconds between evaluations while a step bakes. CloudWatch's Lambda metrics are per minute. */
+  evaluationIntervalSeconds: z.number().int().min(60).max(3600).default(60),
+  /** Minutes newer than this are not judged: CloudWatch publishes Lambda metrics a few minutes late. */
+  metricDelaySeconds: z.number().int().min(0).max(900).default(180),
+  errors: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Critical relative rise of the canary's error rate over the baseline's (0.5 = +50%). */
+      maxRelativeIncrease: z.number().gt(0).max(100).default(0.5),
+      /** Smallest absolute rise (in rate, 0.005 = 0.5 points) worth failing for; keeps near-zero baselines testable. */
+      minDetectableIncrease: z.number().gt(0).max(1).default(0.005),
+    })
+    .prefault({}),
+  latency: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Critical p99 degradation (0.2 = +20%): requests slower than baseline p99 × 1.2 count as slow. */
+      maxDegradation: z.number().gt(0).max(10).default(0.2),
+      /** Absolute guard: a canary p99 this much worse than the baseline's fails at once (0.5 = +50%). */
+      abortDegradation: z.number().gt(0).max(10).default(0.5),
+      /** Fixed slow-request threshold in ms; by default it is derived from the baseline's p99 at preflight. */
+      thresholdMs: z.number().positive().optional(),
+    })
+    .prefault({}),
+  traffic: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** The canary fails when it gets less than this fraction of its expected share of requests. */
+      minShareOfExpected: z.number().gt(0).lt(1).default(0.5),
+      /** A drop in total traffic larger than this (0.1 = 10%) against the pre-rollout rate is a warning. */
+      maxTotalDrop: z.number().gt(0).lt(1).default(0.1),
+    })
+    .prefault({}),
+  saturation: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Smallest absolute rise in the throttle rate worth failing for (0.01 = 1 point). */
+      minDetectableThrottleIncrease: z.number().gt(0).max(1).default(0.01),
+      /** Concurrency above this fraction of the limit is a warning. */
+      maxUtilisation: z.number().gt(0).max(1).default(0.8),
+      /** Concurrency limit (reserved or account) used for the utilisation warning. */
+      concurrencyLimit: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+});
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** The `default` policy: every threshold at its documented default. */
+export const DEFAULT_POLICY: Policy = policySchema.parse({});

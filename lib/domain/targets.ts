@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** A published Lambda version number. `$LATEST` and aliases are refused: alias routing needs published versions. */
+const PUBLISHED_VERSION = /^[1-9][0-9]*$/;
+const LAMBDA_NAME_OR_ARN = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
+const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
+const APPCONFIG_ID = /^[a-zA-Z0-9-_.]{1,64}$/;
+
+export const lambdaAliasTargetSchema = z.strictObject({
+  kind: z.literal('lambda-alias'),
+  functionName: z.string().regex(LAMBDA_NAME_OR_ARN, 'must be a Lambda function name or function ARN without a qualifier'),
+  alias: z.string().regex(ALIAS_NAME, 'must be an alias name (letters, digits, - and _; not a version number)'),
+  newVersion: z.string().regex(PUBLISHED_VERSION, 'must be a published version number such as "42" ($LATEST cannot carry alias weights)'),
+});
+
+export const appConfigFlagTargetSchema = z.strictObject({
+  kind: z.literal('appconfig-flag'),
+  application: z.string().regex(APPCONFIG_ID, 'must be an AppConfig application id or name'),
+  environment: z.string().regex(APPCONFIG_ID, 'must be an AppConfig environment id or name'),
+  profile: z.string().regex(APPCONFIG_ID, 'must be an AppConfig configuration profile id or name'),
+  flag: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'must be a feature flag key'),
+});
+
+export const targetSchema = z.discriminatedUnion('kind', [lambdaAliasTargetSchema, appConfigFlagTargetSchema]);
+
+export type LambdaAliasTarget = z.infer<typeof lambdaAliasTargetSchema>;
+export type AppConfigFlagTarget = z.infer<typeof appConfigFlagTargetSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type TargetKind = Target['kind'];
+
+/** Stable identity of a target: what the lock and the by-target history are keyed on. */
+export function targetKey(target: Target): string {
+  switch (target.kind) {
+    case 'lambda-alias':
+      return `lambda:${functionNameOf(target.functionName)}:${target.alias}`;
+    case 'appconfig-flag':
+      return `appconfig:${target.application}/${target.environment}/${target.profile}#${target.flag}`;
+  }
+}
+
+/** The bare function name, whether the user gave a name or an ARN. */
+export function functionNameOf(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? nameOrArn.split(':')[6] : nameOrArn;
+}

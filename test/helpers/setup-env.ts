@@ -1,0 +1,4 @@
+import { installPolyfills, silenceSdkNodeWarning } from '../../lib/local/polyfills';
+
+installPolyfills();
+silenceSdkNodeWarning();
