@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { Decision, RollbackReason } from '../domain/cursor';
+import { APPROVAL_TIMEOUT_SECONDS } from '../domain/plan';
 
 /**
  * THE rollout state machine. Built once, here; the AWS stack deploys it and local mode resolves the
@@ -92,6 +93,8 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   });
 
   const rollback = invoke(STATE.rollback, fns.rollback);
+  // Restores are idempotent, so any failure is worth a few more tries before a human is needed.
+  rollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
   rollback.addCatch(rollbackFailed, { errors: ['States.ALL'], resultPath: '$.error' });
   const rollbackOutcome = new sfn.Choice(scope, STATE.rollbackOutcome);
   for (const [reason, stateName] of Object.entries(ROLLED_BACK_STATE)) {
@@ -123,11 +126,18 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
     payload: sfn.TaskInput.fromObject({ cursor: sfn.JsonPath.entirePayload, taskToken: sfn.JsonPath.taskToken }),
     resultPath: '$.approval',
-    taskTimeout: sfn.Timeout.at('$.approvalTimeoutSeconds'),
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(APPROVAL_TIMEOUT_SECONDS)),
   });
   awaitApproval.addCatch(rollback, { errors: ['States.ALL'], resultPath: '$.error' });
+  // An emergency promotion answers the gate with `next: "promote"`, skipping the remaining steps.
   const afterApproval = new sfn.Choice(scope, STATE.afterApproval)
-    .when(sfn.Condition.stringEquals('$.afterApproval', 'promote'), promote)
+    .when(
+      sfn.Condition.or(
+        sfn.Condition.stringEquals('$.afterApproval', 'promote'),
+        sfn.Condition.and(sfn.Condition.isPresent('$.approval.next'), sfn.Condition.stringEquals('$.approval.next', 'promote')),
+      ),
+      promote,
+    )
     .otherwise(shift);
 
   const unknownDecision = new sfn.Pass(scope, STATE.unknownDecision, {

@@ -19,11 +19,11 @@ export interface RolloutCursor {
   readonly decision: Decision;
   /** Seconds the `WaitForMetrics` state waits before the next evaluation. */
   readonly waitSeconds: number;
-  /** Seconds the approval gate waits before timing out (read by the task's TimeoutSecondsPath). */
-  readonly approvalTimeoutSeconds: number;
   /** Where an approval leads once granted. */
   readonly afterApproval?: 'advance' | 'promote';
   readonly rollbackReason?: RollbackReason;
+  /** The last decision's one-line reason, carried so Rollback can record why without a ledger read. */
+  readonly note?: string;
   /** Set by a `Catch`: the error that sent the execution to Rollback. */
   readonly error?: { readonly Error: string; readonly Cause?: string };
 }

@@ -44,3 +44,12 @@ export class RolloutStateError extends FledgeError {}
 
 /** A precondition outside fledge's control blocks the rollout (e.g. an alarm already in ALARM). */
 export class PreconditionError extends FledgeError {}
+
+/** A condition expected to clear on its own (throttling, a deployment in progress). The state machine retries it. */
+export class TransientError extends FledgeError {}
+
+/** Restoring at least one target failed; the rollout needs a human. */
+export class RollbackFailedError extends FledgeError {}
+
+/** Someone aborted the rollout while it waited at an approval gate. */
+export class AbortedError extends FledgeError {}

@@ -16,7 +16,6 @@ export interface RolloutPlan {
   readonly evaluationIntervalSeconds: number;
   /** α of each sequential test: the false-rollback budget split over every test of every judged step. */
   readonly alphaPerTest: number;
-  readonly approvalTimeoutSeconds: number;
   /** Upper bound of the rollout's duration; the target locks expire after it. */
   readonly maxDurationSeconds: number;
 }
@@ -26,6 +25,13 @@ export interface RolloutPlan {
  * tick costs about ten. Keeping the number of ticks under this leaves room for shifts and retries.
  */
 export const MAX_EVALUATION_TICKS = 2000;
+
+/**
+ * How long a manual approval gate waits before it fails as a timeout (and the rollout rolls back).
+ * Fixed in the definition: Step Functions resolves a dynamic timeout path against different inputs
+ * than the local interpreter does, and the two must behave the same.
+ */
+export const APPROVAL_TIMEOUT_SECONDS = 24 * 3600;
 
 export function planRollout(request: RolloutRequest): RolloutPlan {
   const strategy = resolveStrategy(request.strategy);
@@ -40,8 +46,7 @@ export function planRollout(request: RolloutRequest): RolloutPlan {
     finalBakeSeconds: strategy.finalBakeSeconds,
     evaluationIntervalSeconds: evaluationInterval(request.policy, totalBake),
     alphaPerTest: request.policy.falseRollbackBudget / totalTests,
-    approvalTimeoutSeconds: request.approvalTimeoutSeconds,
-    maxDurationSeconds: totalBake + approvals * request.approvalTimeoutSeconds + 3600,
+    maxDurationSeconds: totalBake + approvals * APPROVAL_TIMEOUT_SECONDS + 3600,
   };
 }
 

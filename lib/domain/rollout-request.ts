@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow } from './validation';
+import { oneOfByInput, parseOrThrow } from './validation';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy';
 import { strategySchema } from './strategies';
 import { targetKey, targetSchema } from './targets';
@@ -7,12 +7,13 @@ import { targetKey, targetSchema } from './targets';
 const ROLLOUT_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,79}$/;
 
 /** `policy` is the name `default` or a policy object; either way the result is a complete Policy. */
-const policyField = z
-  .union([z.literal('default'), policySchema], {
-    error: 'must be "default" or a policy object (see the README for its fields)',
-  })
-  .default('default')
-  .transform((p): Policy => (p === 'default' ? DEFAULT_POLICY : p));
+const policyField = oneOfByInput<Policy>((input) =>
+  typeof input === 'string'
+    ? z
+        .literal('default', { error: 'must be "default" or a policy object (see the README for its fields)' })
+        .transform(() => DEFAULT_POLICY)
+    : policySchema,
+).prefault('default');
 
 export const rolloutRequestSchema = z
   .strictObject({
@@ -26,8 +27,6 @@ export const rolloutRequestSchema = z
     policy: policyField,
     /** `observe`: judge and record everything, but never roll back (shadow mode). */
     mode: z.enum(['enforce', 'observe']).default('enforce'),
-    /** How long a manual approval gate waits before it counts as a rejection. */
-    approvalTimeoutSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
   })
   .superRefine((req, ctx) => {
     const seen = new Map<string, number>();

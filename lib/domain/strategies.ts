@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneOfByInput } from './validation';
 
 /** One traffic step. Weights are percent of requests sent to the new version. */
 export const stepSchema = z
@@ -103,19 +104,10 @@ const presetNameSchema = z.enum(PRESET_NAMES, {
   error: (issue) => `unknown preset ${JSON.stringify(issue.input)}: use one of ${PRESET_NAMES.join(', ')}, or { "steps": [...] }`,
 });
 
-/**
- * A preset name or a custom step list. Dispatching on the input's type (rather than a zod union)
- * keeps error messages about the branch the user meant, e.g. `strategy.steps[2].weight`.
- */
-export const strategySchema = z.unknown().transform((input, ctx): PresetName | z.output<typeof customStrategySchema> => {
-  const schema = typeof input === 'string' ? presetNameSchema : customStrategySchema;
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: issue.input });
-  }
-  return z.NEVER;
-});
+/** A preset name or a custom step list. */
+export const strategySchema = oneOfByInput<PresetName | z.output<typeof customStrategySchema>>((input) =>
+  typeof input === 'string' ? presetNameSchema : customStrategySchema,
+);
 
 export type StrategyInput = PresetName | z.input<typeof customStrategySchema>;
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from './errors';
 
 /** `targets[1].newVersion`: the field as a user would write it. */
@@ -17,4 +17,24 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
       : [`${formatPath(issue.path) || '(root)'}: ${issue.message}`],
   );
   throw new ValidationError(`invalid ${what}: ${issues.join('; ')}`, issues);
+}
+
+/**
+ * A field that takes different shapes (a preset name or an object). Choosing the schema from the
+ * input's type, rather than a zod union, keeps errors about the shape the user meant:
+ * `strategy.steps[2].weight`, not "no union member matched".
+ */
+export function oneOfByInput<T>(pick: (input: unknown) => z.ZodType<T>) {
+  return z.unknown().transform((input, ctx): T => {
+    const result = pick(input).safeParse(input);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) ctx.addIssue({ code: 'custom', message: 'unknown field', path: [...issue.path, key], input });
+      } else {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input });
+      }
+    }
+    return z.NEVER;
+  });
 }

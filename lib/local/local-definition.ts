@@ -14,16 +14,20 @@ export function localFunctionArn(name: string): string {
 
 /**
  * The real definition, built by the same construct the stack uses, resolved to concrete ASL.
- * Memoized: building a CDK app costs a few hundred milliseconds.
+ * Memoized as text (building a CDK app costs a few hundred milliseconds); every caller gets its
+ * own parsed copy, made in the caller's realm, which the interpreter's plain-object checks need.
  */
-let cached: AslDefinition | undefined;
+let cached: string | undefined;
 export function localRolloutDefinition(): AslDefinition {
-  if (cached) return cached;
+  cached ??= buildDefinitionText();
+  return JSON.parse(cached) as AslDefinition;
+}
+
+function buildDefinitionText(): string {
   const stack = new Stack(new App(), 'FledgeLocal', { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION } });
   const functions = Object.fromEntries(
     HANDLER_NAMES.map((name) => [name, lambda.Function.fromFunctionArn(stack, `Fn-${name}`, localFunctionArn(name))]),
   ) as unknown as RolloutFunctions;
   const { stateMachine } = new RolloutStateMachine(stack, 'Rollout', { functions });
-  cached = definitionOf(stateMachine);
-  return structuredClone(cached);
+  return JSON.stringify(definitionOf(stateMachine));
 }

@@ -1,0 +1,16 @@
+import type { ControllerDeps } from '../lib/controller/dependencies';
+import { loadRollout } from '../lib/controller/rollout-context';
+import type { FinalizeResult, RolloutCursor } from '../lib/domain/cursor';
+
+/** Records the promotion as the outcome and releases the target locks. */
+export function makeFinalizeHandler(deps: ControllerDeps) {
+  return async (cursor: RolloutCursor): Promise<FinalizeResult> => {
+    const ctx = await loadRollout(deps.ledger, cursor.rolloutId);
+    const at = deps.clock.now().toISOString();
+    const detail = cursor.note ?? 'all steps passed';
+    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'PROMOTED', outcome: { decision: 'promoted', reason: detail, at } });
+    await deps.ledger.releaseLocks(cursor.rolloutId, ctx.record.targetKeys);
+    await deps.ledger.appendEvent(cursor.rolloutId, 'finalized', { outcome: 'promoted', reason: detail });
+    return { rolloutId: cursor.rolloutId, outcome: 'promoted', detail };
+  };
+}

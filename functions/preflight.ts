@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { routerFor } from '../lib/adapters/traffic/traffic-router';
+import { measureBaselines } from '../lib/controller/baseline-profile';
+import type { ControllerDeps } from '../lib/controller/dependencies';
+import { plainJson } from '../lib/controller/json';
+import { cursorFor, oneLine, type PreparedPlan, type TargetContext } from '../lib/controller/rollout-context';
+import type { RolloutCursor } from '../lib/domain/cursor';
+import { planRollout } from '../lib/domain/plan';
+import { parseRolloutRequest, type RolloutRequest } from '../lib/domain/rollout-request';
+import { targetKey } from '../lib/domain/targets';
+
+export interface PreflightEvent {
+  readonly request: unknown;
+  readonly executionId?: string;
+}
+
+/**
+ * Validates the request, locks the targets, captures their stable state and writes the rollout
+ * record. No traffic moves here: any failure leaves every target as it was, and releases the locks.
+ */
+export function makePreflightHandler(deps: ControllerDeps) {
+  return async (event: PreflightEvent): Promise<RolloutCursor> => {
+    const request = parseRolloutRequest(event.request);
+    const rolloutId = request.rolloutId ?? newRolloutId(deps.clock.now());
+    const plan = planRollout(request);
+    const keys = request.targets.map(targetKey);
+
+    try {
+      await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
+      const targets: TargetContext[] = [];
+      for (const target of request.targets) {
+        targets.push({ target, captured: await routerFor(deps.routers, target).capture(target) });
+      }
+      const now = deps.clock.now();
+      const prepared: PreparedPlan = { ...plan, baselines: await measureBaselines(deps.metrics, request.policy, targets, now) };
+      const record = await deps.ledger.createRollout({
+        rolloutId,
+        status: 'IN_PROGRESS',
+        request: plainJson(request),
+        plan: plainJson(prepared),
+        captured: targets.map((t) => plainJson(t.captured)),
+        targetKeys: keys,
+        mode: request.mode,
+        executionId: event.executionId,
+      });
+      await deps.ledger.appendEvent(rolloutId, 'preflight', {
+        strategy: plan.strategyName,
+        steps: plan.steps.map((s) => ({ name: s.name, weight: s.weight, minBakeSeconds: s.minBakeSeconds, maxBakeSeconds: s.maxBakeSeconds })),
+        captured: plainJson(targets.map((t) => t.captured)),
+        baselines: plainJson(prepared.baselines),
+        alphaPerTest: plan.alphaPerTest,
+        evaluationIntervalSeconds: plan.evaluationIntervalSeconds,
+        mode: request.mode,
+      });
+      return cursorFor(
+        { record, request, plan: prepared, targets },
+        { stepIndex: -1, phase: 'step', phaseStartedAt: now.toISOString(), decision: 'advance' },
+      );
+    } catch (error) {
+      // Releases only locks this rollout holds: a lock held by another rollout is left alone.
+      await deps.ledger.releaseLocks(rolloutId, keys);
+      await recordRejection(deps, rolloutId, request, error);
+      throw error;
+    }
+  };
+}
+
+/** Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself clashed. */
+async function recordRejection(deps: ControllerDeps, rolloutId: string, request: RolloutRequest, error: unknown): Promise<void> {
+  if (error instanceof Error && error.name === 'RolloutExistsError') return;
+  const reason = oneLine(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  try {
+    await deps.ledger.createRollout({
+      rolloutId,
+      status: 'REJECTED',
+      request: plainJson(request),
+      plan: {},
+      captured: [],
+      targetKeys: request.targets.map(targetKey),
+      mode: request.mode,
+      outcome: { decision: 'rejected', reason, at: deps.clock.now().toISOString() },
+    });
+  } catch {
+    // The original error is what the caller needs to see.
+  }
+}
+
+function newRolloutId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `r-${stamp}-${randomUUID().slice(0, 8)}`;
+}

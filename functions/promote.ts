@@ -1,0 +1,29 @@
+import { routerFor } from '../lib/adapters/traffic/traffic-router';
+import type { ControllerDeps } from '../lib/controller/dependencies';
+import { cursorFor, loadRollout } from '../lib/controller/rollout-context';
+import type { RolloutCursor } from '../lib/domain/cursor';
+
+/** Makes the new version the only one serving, then starts the final bake if the strategy has one. */
+export function makePromoteHandler(deps: ControllerDeps) {
+  return async (cursor: RolloutCursor): Promise<RolloutCursor> => {
+    const ctx = await loadRollout(deps.ledger, cursor.rolloutId);
+    for (const { target, captured } of ctx.targets) {
+      await routerFor(deps.routers, target).promote(target, captured);
+    }
+    const now = deps.clock.now();
+    const finalBake = ctx.plan.finalBakeSeconds > 0;
+    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'IN_PROGRESS' });
+    await deps.ledger.appendEvent(cursor.rolloutId, 'promoted', {
+      fromStepIndex: cursor.stepIndex,
+      reason: cursor.note ?? '',
+      finalBakeSeconds: ctx.plan.finalBakeSeconds,
+    });
+    return cursorFor(ctx, {
+      stepIndex: cursor.stepIndex,
+      phase: 'final-bake',
+      phaseStartedAt: now.toISOString(),
+      decision: finalBake ? 'wait' : 'finalize',
+      note: cursor.note,
+    });
+  };
+}

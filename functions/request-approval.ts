@@ -1,0 +1,28 @@
+import type { ControllerDeps } from '../lib/controller/dependencies';
+import type { RolloutCursor } from '../lib/domain/cursor';
+import { APPROVAL_TIMEOUT_SECONDS } from '../lib/domain/plan';
+
+export interface RequestApprovalEvent {
+  readonly cursor: RolloutCursor;
+  readonly taskToken: string;
+}
+
+/**
+ * Bookkeeping for a manual gate: stores the task token where `fledge approve` will find it.
+ * The execution then waits until someone approves, rejects, or the gate times out.
+ */
+export function makeRequestApprovalHandler(deps: ControllerDeps) {
+  return async ({ cursor, taskToken }: RequestApprovalEvent): Promise<Record<string, never>> => {
+    const requestedAt = deps.clock.now().toISOString();
+    await deps.ledger.setPendingApproval(cursor.rolloutId, { taskToken, stepIndex: cursor.stepIndex, requestedAt });
+    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'AWAITING_APPROVAL' });
+    await deps.ledger.appendEvent(cursor.rolloutId, 'approval-requested', {
+      stepIndex: cursor.stepIndex,
+      phase: cursor.phase,
+      afterApproval: cursor.afterApproval ?? 'advance',
+      reason: cursor.note ?? '',
+      timeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
+    });
+    return {};
+  };
+}

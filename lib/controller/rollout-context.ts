@@ -1,0 +1,62 @@
+import type { CapturedState } from '../adapters/traffic/traffic-router';
+import type { Ledger, RolloutRecord } from '../adapters/ledger';
+import type { RolloutCursor } from '../domain/cursor';
+import type { RolloutPlan } from '../domain/plan';
+import { parseRolloutRequest, type RolloutRequest } from '../domain/rollout-request';
+import type { Target } from '../domain/targets';
+
+/** What preflight measured about the stable version, for judging against. */
+export interface BaselineProfile {
+  /** Requests slower than this count as slow; absent when the stable version had no traffic. */
+  readonly slowThresholdMs?: number;
+  readonly p99Ms?: number;
+  readonly requestsPerMinute?: number;
+}
+
+/** The plan as stored: the pure plan plus what preflight measured. */
+export interface PreparedPlan extends RolloutPlan {
+  readonly baselines: Readonly<Record<string, BaselineProfile>>;
+}
+
+export interface TargetContext {
+  readonly target: Target;
+  readonly captured: CapturedState;
+}
+
+export interface RolloutContext {
+  readonly record: RolloutRecord;
+  readonly request: RolloutRequest;
+  readonly plan: PreparedPlan;
+  /** In request order. */
+  readonly targets: readonly TargetContext[];
+}
+
+export async function loadRollout(ledger: Ledger, rolloutId: string): Promise<RolloutContext> {
+  const record = await ledger.requireRollout(rolloutId);
+  const request = parseRolloutRequest(record.request);
+  const captured = record.captured as unknown as CapturedState[];
+  return {
+    record,
+    request,
+    plan: record.plan as unknown as PreparedPlan,
+    targets: request.targets.map((target, i) => ({ target, captured: captured[i] })),
+  };
+}
+
+/** A fresh cursor for a phase: drops whatever the previous state left (approval results, errors). */
+export function cursorFor(
+  ctx: RolloutContext,
+  fields: Pick<RolloutCursor, 'stepIndex' | 'phase' | 'phaseStartedAt' | 'decision'> & Partial<RolloutCursor>,
+): RolloutCursor {
+  return {
+    rolloutId: ctx.record.rolloutId,
+    waitSeconds: ctx.plan.evaluationIntervalSeconds,
+    ...fields,
+  };
+}
+
+/** Ledger notes stay one line and bounded, whatever an error message contains. */
+export function oneLine(text: string, max = 500): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

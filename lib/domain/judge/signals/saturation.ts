@@ -1,0 +1,63 @@
+import { sumOf, type MinuteAggregate } from '../../aggregates';
+import type { SignalResult, SignalStatus } from '../../verdict';
+import { count, pct } from '../format';
+import { baselineIsHistorical, type SignalContext, type TargetWindow } from '../window';
+import { binomialCountTest } from './count-test';
+import { skipped } from './skipped';
+
+/**
+ * Throttles are rare enough that a healthy baseline usually shows none; without a floor, p0 would
+ * be so small that two or three stray canary throttles fail the step.
+ */
+export const THROTTLE_P0_FLOOR = 0.001;
+
+/**
+ * Saturation: the canary's throttle rate against the baseline's, plus a utilisation warning. A
+ * throttled invocation never runs, so it is not in `requests`: the trials are requests + throttles.
+ */
+export function judgeSaturation(window: TargetWindow, ctx: SignalContext): SignalResult {
+  const policy = ctx.policy.saturation;
+  if (!policy.enabled) return skipped('saturation', window.targetKey, 'saturation: disabled by policy');
+  const test = binomialCountTest({
+    canaryEvents: sumOf(window.canary, 'throttles'),
+    canaryTrials: sumOf(window.canary, 'requests') + sumOf(window.canary, 'throttles'),
+    baselineEvents: sumOf(window.baseline, 'throttles'),
+    baselineTrials: sumOf(window.baseline, 'requests') + sumOf(window.baseline, 'throttles'),
+    alternative: (p0) => p0 + policy.minDetectableThrottleIncrease,
+    p0Floor: THROTTLE_P0_FLOOR,
+    alpha: ctx.alpha,
+    beta: ctx.beta,
+    eventName: 'Throttles',
+    trialName: 'Attempts',
+  });
+  const peak = peakConcurrency(window);
+  const utilisation = peak === undefined ? undefined : peak / policy.concurrencyLimit;
+  const warns = utilisation !== undefined && utilisation > policy.maxUtilisation;
+  const status: SignalStatus = warns && test.status === 'pass' ? 'warn' : test.status;
+  const utilisationNote =
+    utilisation === undefined ? '' : `; peak concurrency ${count(peak ?? 0)} is ${pct(utilisation)} of ${count(policy.concurrencyLimit)}${warns ? ` (warns above ${pct(policy.maxUtilisation)})` : ''}`;
+  return {
+    signal: 'saturation',
+    targetKey: window.targetKey,
+    status,
+    statistics: { ...test.statistics, ...(peak === undefined ? {} : { peakConcurrency: peak, utilisation: utilisation ?? 0 }) },
+    thresholds: { ...test.thresholds, maxUtilisation: policy.maxUtilisation, concurrencyLimit: policy.concurrencyLimit },
+    reason: `saturation: throttle rate ${test.summary}${utilisationNote}`,
+  };
+}
+
+/**
+ * Both versions draw on the function's one concurrency limit, so their same-minute peaks are added
+ * (an upper bound: the two peaks need not coincide within the minute).
+ */
+function peakConcurrency(window: TargetWindow): number | undefined {
+  const series: (readonly MinuteAggregate[])[] = baselineIsHistorical(window) ? [window.canary] : [window.canary, window.baseline];
+  // Keyed by time, not by string: the two series may spell the same minute differently.
+  const perMinute = new Map<number, number>();
+  for (const m of series.flat()) {
+    if (m.concurrency === undefined) continue;
+    const t = Date.parse(m.minute);
+    perMinute.set(t, (perMinute.get(t) ?? 0) + m.concurrency);
+  }
+  return perMinute.size === 0 ? undefined : Math.max(...perMinute.values());
+}

@@ -1,0 +1,183 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { makeEvaluateHandler } from '../../functions/evaluate';
+import { makeFinalizeHandler } from '../../functions/finalize';
+import { makePreflightHandler } from '../../functions/preflight';
+import { makePromoteHandler } from '../../functions/promote';
+import { makeRequestApprovalHandler, type RequestApprovalEvent } from '../../functions/request-approval';
+import { makeRollbackHandler } from '../../functions/rollback';
+import { makeShiftHandler } from '../../functions/shift';
+import type { AslDefinition } from '../constructs/asl';
+import { ROLLED_BACK_STATE, STATE, TASK_HANDLERS, type HandlerName } from '../constructs/rollout-definition';
+import type { ControlDeps } from '../controller/control';
+import type { ControllerDeps } from '../controller/dependencies';
+import type { RolloutCursor } from '../domain/cursor';
+import { LocalTaskTokens } from './local-task-tokens';
+import { localRolloutDefinition, LOCAL_ACCOUNT, LOCAL_REGION } from './local-definition';
+import { installPolyfills } from './polyfills';
+import type { VirtualClock } from './virtual-clock';
+
+export type LocalOutcome = 'promoted' | 'rolled-back' | 'rejected' | 'rollback-failed';
+
+export interface LocalRunResult {
+  readonly outcome: LocalOutcome;
+  /** The terminal state: `Promoted`, or the Fail state whose name says why. */
+  readonly endState: string;
+  readonly error?: string;
+  readonly cause?: string;
+  /** Undefined only when preflight refused the request before choosing an id. */
+  readonly rolloutId?: string;
+  readonly executionId: string;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  /** State transitions, for tests that check the path taken. */
+  readonly statesEntered: readonly string[];
+}
+
+/** A state finished, seen in virtual time. */
+export interface StateUpdate {
+  readonly state: string;
+  readonly at: Date;
+  readonly output: unknown;
+}
+
+export interface LocalRunOptions {
+  readonly request: unknown;
+  readonly deps: ControllerDeps;
+  readonly clock: VirtualClock;
+  readonly executionName?: string;
+  /**
+   * Called when a manual gate opens; answer it with `answerApproval(control, …)`, now or later.
+   * @default - gates stay closed until their timeout
+   */
+  readonly onApprovalRequested?: (rolloutId: string, control: ControlDeps) => void;
+  /** Called after each state exits. Not awaited: it must not hold up the virtual clock. */
+  readonly onStateExited?: (update: StateUpdate) => void;
+}
+
+const FAIL_OUTCOMES: Readonly<Record<string, LocalOutcome>> = {
+  ...Object.fromEntries(Object.values(ROLLED_BACK_STATE).map((name) => [name, 'rolled-back' as const])),
+  RolledBack: 'rolled-back',
+  [STATE.preflightRejected]: 'rejected',
+  [STATE.rollbackFailed]: 'rollback-failed',
+};
+
+/**
+ * Runs one rollout on aws-local-stepfunctions: the real definition, the real handlers in-process.
+ * Wait states take no wall time; the virtual clock jumps by their duration instead.
+ */
+export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRunResult> {
+  installPolyfills();
+  const { deps, clock } = options;
+  const definition = localRolloutDefinition();
+  const executionName = options.executionName ?? `local-${clock.now().getTime()}`;
+  const executionId = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:fledge-rollout:${executionName}`;
+  const tokens = new LocalTaskTokens();
+  const control: ControlDeps = { ledger: deps.ledger, clock, tokens };
+  const handlers = makeHandlers(deps);
+
+  const taskHandlers: NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'] = {};
+  for (const [stateName, handlerName] of Object.entries(TASK_HANDLERS)) {
+    taskHandlers[stateName] = async (input) => {
+      // Let the event consumer below move the clock for a Wait that just ended before the handler reads it.
+      await nextMacrotask();
+      const payload = (input as { Payload: unknown }).Payload;
+      if (handlerName === 'requestApproval') return approvalGate(payload as RequestApprovalEvent);
+      return { Payload: (await handlers[handlerName](payload as never)) as never };
+    };
+  }
+
+  async function approvalGate(event: RequestApprovalEvent) {
+    const { token, answer } = tokens.open(event.cursor.rolloutId);
+    await handlers.requestApproval({ ...event, taskToken: token });
+    options.onApprovalRequested?.(event.cursor.rolloutId, control);
+    return (await answer) as never;
+  }
+
+  const waitStates = Object.entries(definition.States).filter(([, s]) => s.Type === 'Wait');
+  const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
+    validationOptions: { checkArn: false },
+  });
+  const startedAt = clock.now();
+  const execution = machine.run(options.request as never, {
+    overrides: {
+      taskResourceLocalHandlers: taskHandlers,
+      waitTimeOverrides: Object.fromEntries(waitStates.map(([name]) => [name, 0])),
+      retryIntervalOverrides: Object.fromEntries(Object.keys(TASK_HANDLERS).map((name) => [name, 0])),
+    },
+    context: {
+      Execution: { Id: executionId, Name: executionName },
+      Task: { Token: 'replaced-per-gate' },
+    },
+  });
+
+  const statesEntered: string[] = [];
+  let rolloutId: string | undefined;
+  let failure: { error?: string; cause?: string } | undefined;
+  const consume = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') {
+        statesEntered.push(event.state.name);
+        const wait = definition.States[event.state.name];
+        if (wait?.Type === 'Wait') clock.advance(waitSeconds(wait, event.state.input));
+      } else if (event.type === 'StateExited') {
+        const output = event.state.output as Partial<RolloutCursor> | undefined;
+        rolloutId ??= typeof output?.rolloutId === 'string' ? output.rolloutId : undefined;
+        options.onStateExited?.({ state: event.state.name, at: clock.now(), output });
+      } else if (event.type === 'ExecutionFailed') {
+        failure = { error: event.Error, cause: String(event.Cause ?? '') };
+      }
+    }
+  })();
+
+  // The event consumer may lag the result by a few events: let it drain before reading the end state.
+  const settled = await execution.result.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  await consume;
+  const endState = settled === undefined ? STATE.promoted : (statesEntered[statesEntered.length - 1] ?? 'unknown');
+  if (settled !== undefined && !(endState in FAIL_OUTCOMES)) throw settled;
+  tokens.closeAll();
+  return {
+    outcome: FAIL_OUTCOMES[endState] ?? 'promoted',
+    endState,
+    error: failure?.error,
+    cause: failure?.cause,
+    rolloutId: rolloutId ?? requestedRolloutId(options.request),
+    executionId,
+    startedAt,
+    endedAt: clock.now(),
+    statesEntered,
+  };
+}
+
+function makeHandlers(deps: ControllerDeps) {
+  return {
+    preflight: makePreflightHandler(deps),
+    shift: makeShiftHandler(deps),
+    evaluate: makeEvaluateHandler(deps),
+    requestApproval: makeRequestApprovalHandler(deps),
+    promote: makePromoteHandler(deps),
+    finalize: makeFinalizeHandler(deps),
+    rollback: makeRollbackHandler(deps),
+  } satisfies Record<HandlerName, unknown>;
+}
+
+/** Seconds a Wait state waits for this input: `Seconds`, or a simple `$.field` `SecondsPath`. */
+function waitSeconds(state: AslDefinition['States'][string], input: unknown): number {
+  if (typeof state.Seconds === 'number') return state.Seconds;
+  const path = state.SecondsPath;
+  if (typeof path !== 'string' || !path.startsWith('$.')) throw new Error(`local mode cannot read wait time from ${JSON.stringify(state)}`);
+  const value = path
+    .slice(2)
+    .split('.')
+    .reduce<unknown>((obj, key) => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined), input);
+  if (typeof value !== 'number') throw new Error(`wait time at ${path} is not a number`);
+  return value;
+}
+
+function requestedRolloutId(request: unknown): string | undefined {
+  const id = (request as { rolloutId?: unknown } | null)?.rolloutId;
+  return typeof id === 'string' ? id : undefined;
+}

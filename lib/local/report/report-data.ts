@@ -1,0 +1,50 @@
+/** Everything the HTML report draws. Built by the demo from the ledger and the simulated fleet. */
+export interface ReportData {
+  readonly title: string;
+  readonly rolloutId: string;
+  readonly scenario: string;
+  readonly seed: number;
+  readonly strategy: string;
+  readonly mode: 'enforce' | 'observe';
+  readonly outcome: 'promoted' | 'rolled-back' | 'rejected' | 'rollback-failed';
+  /** The Fail/Succeed state the execution ended in, e.g. `RolledBackOnFailedVerdict`. */
+  readonly endState: string;
+  /** One line: why it ended this way. */
+  readonly reason: string;
+  /** Virtual time (ISO). */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** Wall-clock seconds the local run took. */
+  readonly wallSeconds: number;
+  readonly targets: readonly ReportTarget[];
+  readonly evaluations: readonly ReportEvaluation[];
+  /** Milestones: shifts, approvals, promotion, rollback, with a label. */
+  readonly milestones: readonly { readonly at: string; readonly label: string; readonly kind: 'shift' | 'approval' | 'promote' | 'rollback' | 'control' | 'final' }[];
+}
+
+export interface ReportTarget {
+  readonly targetKey: string;
+  readonly stableVersion: string;
+  readonly newVersion: string;
+  /** Weight of the new version over time: one point per change, step-wise. */
+  readonly weights: readonly { readonly at: string; readonly weight: number }[];
+  /** Per-minute figures per cohort, as published (after the metric delay). */
+  readonly minutes: readonly ReportMinute[];
+}
+
+export interface ReportMinute {
+  readonly minute: string;
+  readonly canary?: { readonly requests: number; readonly errorRate: number; readonly p99Ms?: number };
+  readonly baseline?: { readonly requests: number; readonly errorRate: number; readonly p99Ms?: number };
+}
+
+export interface ReportEvaluation {
+  readonly at: string;
+  readonly step: string;
+  readonly weight: number;
+  readonly verdict: 'pass' | 'continue' | 'fail' | 'inconclusive' | 'error';
+  readonly decision: string;
+  readonly reason: string;
+  /** Per-signal one-liners: `errors (orders-api): continue — 0.51% vs 0.48% …`. */
+  readonly signals: readonly { readonly signal: string; readonly targetKey: string; readonly status: string; readonly reason: string }[];
+}

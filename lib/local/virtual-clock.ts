@@ -1,0 +1,22 @@
+import type { Clock } from '../domain/clock';
+
+/**
+ * Simulated time for local mode. Only Wait states move it forward, so hours of baking take
+ * milliseconds and every run with the same seed sees the same timestamps.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+
+  constructor(start: Date | string = '2026-01-05T09:00:00.000Z') {
+    this.current = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(seconds: number): void {
+    if (!(seconds >= 0)) throw new Error(`cannot move the virtual clock by ${seconds} seconds`);
+    this.current += seconds * 1000;
+  }
+}

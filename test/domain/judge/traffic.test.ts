@@ -1,0 +1,81 @@
+import { judgeTraffic } from '../../../lib/domain/judge';
+import { BUSY_BASELINE, BUSY_CANARY, newSignalContext, newTargetWindow, steadySeries } from './fixtures';
+
+describe('judgeTraffic', () => {
+  const ctx = newSignalContext();
+
+  describe('canary share', () => {
+    it('passes a canary that gets its expected 10%', () => {
+      const result = judgeTraffic(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE }), ctx);
+      expect(result.status).toBe('pass');
+      expect(result.statistics.canaryShare).toBeCloseTo(0.1, 12);
+    });
+
+    it('fails a starved canary: 2% of requests where 10% were expected', () => {
+      const canary = steadySeries(2, { requests: 240 });
+      const baseline = steadySeries(2, { requests: 11_760 });
+      const result = judgeTraffic(newTargetWindow({ canary, baseline }), ctx);
+      expect(result.status).toBe('fail');
+      expect(result.thresholds.starvedShare).toBeCloseTo(0.05, 12);
+      expect(result.reason).toMatch(/canary got 2% of 24,000 requests, expected 10%: starved, below 5%/);
+    });
+
+    it('passes a canary that gets more than its share (only starvation fails)', () => {
+      const result = judgeTraffic(newTargetWindow({ canary: steadySeries(2, { requests: 3000 }), baseline: steadySeries(2, { requests: 9000 }) }), ctx);
+      expect(result.status).toBe('pass');
+    });
+
+    it('continues while a window is too small to tell', () => {
+      const result = judgeTraffic(newTargetWindow({ canary: steadySeries(1, { requests: 1 }), baseline: steadySeries(1, { requests: 11 }) }), ctx);
+      expect(result.status).toBe('continue');
+      expect(result.statistics.moreCanaryRequests).toBeGreaterThan(0);
+    });
+
+    it('has no data when neither version served requests', () => {
+      expect(judgeTraffic(newTargetWindow(), ctx).status).toBe('no-data');
+    });
+
+    it('is skipped at 100%, where the baseline is history', () => {
+      const result = judgeTraffic(newTargetWindow({ expectedCanaryShare: 1, canary: BUSY_CANARY, baseline: BUSY_BASELINE }), ctx);
+      expect(result.status).toBe('skipped');
+      expect(result.reason).toMatch(/baseline is historical/);
+    });
+  });
+
+  describe('total traffic drop', () => {
+    it('warns when total traffic is more than 10% below the pre-rollout rate', () => {
+      const result = judgeTraffic(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE, preRolloutRequestsPerMinute: 15_000 }), ctx);
+      expect(result.status).toBe('warn');
+      expect(result.statistics.totalDrop).toBeCloseTo(0.2, 12);
+      expect(result.reason).toMatch(/total traffic 12,000\/min is 20% below the pre-rollout 15,000\/min/);
+    });
+
+    it('does not warn for a drop within the threshold', () => {
+      const result = judgeTraffic(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE, preRolloutRequestsPerMinute: 13_000 }), ctx);
+      expect(result.status).toBe('pass');
+    });
+
+    it('does not warn for a 20% dip that is within Poisson noise at low traffic', () => {
+      const quiet = judgeTraffic(newTargetWindow({ canary: steadySeries(3, { requests: 8 }), expectedCanaryShare: 1, preRolloutRequestsPerMinute: 10 }), ctx);
+      expect(quiet.statistics.totalDrop).toBeCloseTo(0.2, 12);
+      expect(quiet.status).toBe('skipped');
+    });
+
+    it('counts only the canary at 100%, and counts minutes without data as quiet minutes', () => {
+      const canary = [...steadySeries(1, { requests: 12_000 }), ...steadySeries(1, { requests: 12_000 }, 4)];
+      const result = judgeTraffic(newTargetWindow({ canary, baseline: BUSY_BASELINE, expectedCanaryShare: 1, preRolloutRequestsPerMinute: 12_000 }), ctx);
+      expect(result.statistics.totalRequestsPerMinute).toBeCloseTo(24_000 / 5, 9);
+      expect(result.status).toBe('warn');
+    });
+
+    it('never hides an undecided share test behind a warning', () => {
+      const result = judgeTraffic(newTargetWindow({ canary: steadySeries(1, { requests: 1 }), baseline: steadySeries(1, { requests: 11 }), preRolloutRequestsPerMinute: 12_000 }), ctx);
+      expect(result.status).toBe('continue');
+      expect(result.reason).toMatch(/below the pre-rollout/);
+    });
+  });
+
+  it('is skipped when the policy disables it', () => {
+    expect(judgeTraffic(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE }), newSignalContext({ traffic: { enabled: false } })).status).toBe('skipped');
+  });
+});

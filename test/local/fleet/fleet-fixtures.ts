@@ -1,0 +1,52 @@
+import { MINUTE_MS, type Clock } from '../../../lib/domain/clock';
+import type { AppConfigFlagTarget, LambdaAliasTarget } from '../../../lib/domain/targets';
+import { SimulatedFleet } from '../../../lib/local/fleet/simulated-fleet';
+import { parseTrafficModel, type TrafficModel, type TrafficModelInput } from '../../../lib/local/fleet/traffic-model';
+import { scenarioByName } from '../../../lib/local/fleet/scenarios';
+
+/** Virtual time the tests move by hand. */
+export interface TestClock extends Clock {
+  advanceMinutes(minutes: number): void;
+  set(at: Date): void;
+}
+
+export const T0 = new Date('2025-03-01T12:00:00.000Z');
+
+export function newTestClock(start: Date = T0): TestClock {
+  let nowMs = start.getTime();
+  return {
+    now: () => new Date(nowMs),
+    advanceMinutes: (minutes) => {
+      nowMs += minutes * MINUTE_MS;
+    },
+    set: (at) => {
+      nowMs = at.getTime();
+    },
+  };
+}
+
+export function minutesAfter(start: Date, minutes: number): Date {
+  return new Date(start.getTime() + minutes * MINUTE_MS);
+}
+
+export function newLambdaTarget(overrides: Partial<LambdaAliasTarget> = {}): LambdaAliasTarget {
+  return { kind: 'lambda-alias', functionName: 'checkout', alias: 'live', newVersion: '8', ...overrides };
+}
+
+export function newFlagTarget(overrides: Partial<AppConfigFlagTarget> = {}): AppConfigFlagTarget {
+  return { kind: 'appconfig-flag', application: 'shop', environment: 'prod', profile: 'flags', flag: 'newCheckout', ...overrides };
+}
+
+export function testModel(input: Partial<TrafficModelInput> = {}): TrafficModel {
+  return parseTrafficModel({ name: 'test', ...input });
+}
+
+export function newTestFleet(options: { model?: TrafficModel; scenario?: string; seed?: number; clock?: TestClock; rolloutStart?: Date } = {}): {
+  fleet: SimulatedFleet;
+  clock: TestClock;
+} {
+  const clock = options.clock ?? newTestClock();
+  const model = options.model ?? scenarioByName(options.scenario ?? 'healthy');
+  const fleet = new SimulatedFleet({ model, seed: options.seed ?? 42, clock, rolloutStart: options.rolloutStart });
+  return { fleet, clock };
+}

@@ -1,0 +1,173 @@
+import type { TrafficRouters } from '../../lib/adapters/traffic/traffic-router';
+import { requestControl, type ControlDeps } from '../../lib/controller/control';
+import type { Verdict } from '../../lib/domain/verdict';
+import type { AliasState } from '../../lib/local/fleet';
+import { FLAG_TARGET, newTestRequest } from '../helpers/requests';
+import { capturedStates, useLocalRollouts, type RolloutRun } from '../helpers/local-rollout';
+
+const ALIAS_KEY = 'lambda:orders-api:live';
+const rollouts = useLocalRollouts();
+
+/** The alias as preflight found it: version 41 serving everything, no weights. */
+async function expectRestored(run: RolloutRun): Promise<void> {
+  for (const captured of await capturedStates(run)) {
+    const now = run.world.fleet.state(captured.targetKey);
+    if (now.kind === 'lambda-alias') {
+      expect(now).toMatchObject({ functionVersion: captured.stableVersion, additionalVersion: null, additionalWeight: 0 });
+    } else {
+      expect(now.enabledPercentage).toBe(0);
+    }
+  }
+}
+
+async function expectLocksReleased(run: RolloutRun): Promise<void> {
+  for (const key of (await run.world.ledger.requireRollout(run.result.rolloutId as string)).targetKeys) {
+    expect(await run.world.ledger.getLock(key)).toBeUndefined();
+  }
+}
+
+function verdictsOf(run: RolloutRun): Verdict[] {
+  return run.eventsOf('evaluation').map((e) => (e.data as { verdict: Verdict }).verdict);
+}
+
+describe('the rollout state machine, run locally on its real definition', () => {
+  it('promotes a healthy release through every step of the progressive ladder', async () => {
+    const run = await rollouts.run(await rollouts.world({ scenario: 'healthy' }), newTestRequest());
+
+    expect(run.result).toMatchObject({ outcome: 'promoted', endState: 'Promoted' });
+    expect(run.eventsOf('shift-applied').map((e) => e.data.weight)).toEqual([0, 1, 5, 25, 75, 100]);
+    expect(run.world.fleet.state(ALIAS_KEY)).toMatchObject({ functionVersion: '42', additionalVersion: null });
+    const record = await run.world.ledger.requireRollout(run.result.rolloutId as string);
+    expect(record.status).toBe('PROMOTED');
+    await expectLocksReleased(run);
+  });
+
+  it('rolls back an error regression, restores the alias and records the failing signal', async () => {
+    const run = await rollouts.run(await rollouts.world({ scenario: 'error-regression' }), newTestRequest());
+
+    expect(run.result).toMatchObject({ outcome: 'rolled-back', endState: 'RolledBackOnFailedVerdict' });
+    await expectRestored(run);
+    const failed = verdictsOf(run).find((v) => v.value === 'fail');
+    expect(failed?.signals.find((s) => s.signal === 'errors')?.status).toBe('fail');
+    const record = await run.world.ledger.requireRollout(run.result.rolloutId as string);
+    expect(record.status).toBe('ROLLED_BACK');
+    expect(record.outcome?.reason).toMatch(/^verdict-failed: .*error/i);
+    expect(run.eventsOf('target-restored').map((e) => e.data.action)).toEqual(['restored']);
+    await expectLocksReleased(run);
+  });
+
+  it('rolls back a latency regression on the latency signal', async () => {
+    const run = await rollouts.run(await rollouts.world({ scenario: 'latency-regression' }), newTestRequest());
+
+    expect(run.result.endState).toBe('RolledBackOnFailedVerdict');
+    const failed = verdictsOf(run).find((v) => v.value === 'fail');
+    expect(failed?.signals.find((s) => s.signal === 'latency')?.status).toBe('fail');
+    await expectRestored(run);
+  });
+
+  it('rolls back when someone aborts during a bake, naming who and why', async () => {
+    const w = await rollouts.world({ scenario: 'healthy' });
+    const control: ControlDeps = { ledger: w.ledger, clock: w.clock, tokens: { succeed: failIfCalled, fail: failIfCalled } };
+    let evaluations = 0;
+    const run = await rollouts.run(w, newTestRequest(), {
+      onStateExited: ({ state, output }) => {
+        if (state === 'Evaluate' && ++evaluations === 3) {
+          void requestControl(control, (output as { rolloutId: string }).rolloutId, 'abort', { by: 'oncall', reason: 'pager went off' });
+        }
+      },
+    });
+
+    expect(run.result.endState).toBe('RolledBackOnAbort');
+    expect(run.eventsOf('rolled-back')[0].data).toMatchObject({ reason: 'aborted', detail: expect.stringContaining('aborted by oncall: pager went off') });
+    await expectRestored(run);
+    await expectLocksReleased(run);
+  });
+
+  it('restores every target of a release group when a shift fails part-way', async () => {
+    const w = await rollouts.world({ scenario: 'healthy' });
+    const routers: TrafficRouters = {
+      ...w.deps.routers,
+      // The flag's router breaks when asked for 5%, after the alias already moved to 5%.
+      'appconfig-flag': {
+        ...w.deps.routers['appconfig-flag'],
+        capture: (t) => w.deps.routers['appconfig-flag'].capture(t),
+        restore: (t, c) => w.deps.routers['appconfig-flag'].restore(t, c),
+        setWeight: async (t, c, weight) => {
+          if (weight === 5) throw new Error('simulated AppConfig outage');
+          return w.deps.routers['appconfig-flag'].setWeight(t, c, weight);
+        },
+      },
+    };
+    const run = await rollouts.run(w, newTestRequest({ targets: [newTestRequest().targets[0], FLAG_TARGET] }), { deps: { routers } });
+
+    expect(run.result.endState).toBe('RolledBackOnError');
+    expect((run.world.fleet.history(ALIAS_KEY).at(-2) as { weightPercent: number }).weightPercent).toBe(5);
+    await expectRestored(run);
+    expect(run.eventsOf('rolled-back')[0].data.detail).toMatch(/simulated AppConfig outage/);
+    await expectLocksReleased(run);
+  });
+
+  it('refuses a second rollout on a locked target, with a named error and nothing shifted', async () => {
+    const w = await rollouts.world({ scenario: 'healthy' });
+    w.fleet.register(newTestRequest().targets[0] as never);
+    await w.ledger.acquireLocks('someone-else', [ALIAS_KEY], 3600);
+
+    const run = await rollouts.run(w, newTestRequest({ rolloutId: 'second' }));
+
+    expect(run.result).toMatchObject({ outcome: 'rejected', endState: 'PreflightRejected', error: 'LockHeldError' });
+    expect(run.result.cause).toContain('someone-else');
+    expect(run.world.fleet.history(ALIAS_KEY).filter((h) => h.cause !== 'initial')).toEqual([]);
+    expect((await w.ledger.getLock(ALIAS_KEY))?.rolloutId).toBe('someone-else');
+    expect((await w.ledger.requireRollout('second')).status).toBe('REJECTED');
+  });
+
+  it('in observe mode, records a fail verdict but completes the schedule', async () => {
+    const run = await rollouts.run(await rollouts.world({ scenario: 'error-regression' }), newTestRequest({ mode: 'observe' }));
+
+    expect(run.result.outcome).toBe('promoted');
+    expect(verdictsOf(run).some((v) => v.value === 'fail')).toBe(true);
+    expect(run.eventsOf('shift-applied').map((e) => e.data.weight)).toEqual([0, 1, 5, 25, 75, 100]);
+  });
+
+  describe('approval gates', () => {
+    const gated = newTestRequest({
+      strategy: { steps: [{ weight: 10, minBakeSeconds: 300, maxBakeSeconds: 1800, approval: true }, { weight: 100, minBakeSeconds: 300, maxBakeSeconds: 900 }] },
+    });
+
+    it.each([
+      [true, 'promoted', 'Promoted'],
+      [false, 'rolled-back', 'RolledBackOnApprovalRejected'],
+    ])('approved=%s ends %s', async (approved, outcome, endState) => {
+      const { answerApproval } = await import('../../lib/controller/control');
+      const run = await rollouts.run(await rollouts.world({ scenario: 'healthy' }), gated, {
+        onApprovalRequested: (id, control) => void answerApproval(control, id, approved, { by: 'release-manager', reason: 'checked dashboards' }),
+      });
+
+      expect(run.result).toMatchObject({ outcome, endState });
+      expect(run.eventsOf('approval-requested')).toHaveLength(1);
+      expect(run.eventsOf('approval')[0].data).toMatchObject({ approved, by: 'release-manager' });
+    });
+  });
+
+  it('stops at an alias changed behind its back, and does not overwrite the foreign change', async () => {
+    const w = await rollouts.world({ scenario: 'healthy' });
+    let tampered = false;
+    const run = await rollouts.run(w, newTestRequest(), {
+      onStateExited: ({ state }) => {
+        if (state === 'ShiftTraffic' && !tampered) {
+          tampered = true;
+          w.fleet.tamper(ALIAS_KEY, { functionVersion: '40' });
+        }
+      },
+    });
+
+    expect(run.result.endState).toBe('RolledBackOnError');
+    expect(run.eventsOf('rolled-back')[0].data.detail).toMatch(/DriftError/);
+    expect(run.eventsOf('target-restored')[0].data.action).toBe('skipped-drifted');
+    expect((w.fleet.state(ALIAS_KEY) as AliasState).functionVersion).toBe('40');
+  });
+});
+
+async function failIfCalled(): Promise<void> {
+  throw new Error('no approval gate should be open in this test');
+}
