@@ -30,7 +30,8 @@ export function makeEvaluateHandler(deps: ControllerDeps) {
     const verdict = judge(judgeInput);
 
     const control = ctx.record.control;
-    if (control) await deps.ledger.clearControl(cursor.rolloutId);
+    // Clears only the request acted on: one that arrives meanwhile waits for the next evaluation.
+    if (control) await deps.ledger.clearControl(cursor.rolloutId, control);
     const next = decideNext({
       verdict,
       mode: ctx.request.mode,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
 import type { ControllerDeps } from '../lib/controller/dependencies';
+import { RolloutExistsError } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
 import { cursorFor, oneLine, type PreparedPlan, type TargetContext } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
@@ -24,6 +25,8 @@ export function makePreflightHandler(deps: ControllerDeps) {
     const rolloutId = request.rolloutId ?? newRolloutId(deps.clock.now());
     const plan = planRollout(request);
     const keys = request.targets.map(targetKey);
+    // Before touching locks: they are re-entrant for their holder, so a duplicate id must not reach them.
+    if (await deps.ledger.getRollout(rolloutId)) throw new RolloutExistsError(rolloutId);
 
     try {
       await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
@@ -57,6 +60,8 @@ export function makePreflightHandler(deps: ControllerDeps) {
         { stepIndex: -1, phase: 'step', phaseStartedAt: now.toISOString(), decision: 'advance' },
       );
     } catch (error) {
+      // Lost a race with a rollout of the same id: its locks and record are its own, leave them.
+      if (error instanceof RolloutExistsError) throw error;
       // Releases only locks this rollout holds: a lock held by another rollout is left alone.
       await deps.ledger.releaseLocks(rolloutId, keys);
       await recordRejection(deps, rolloutId, request, error);
@@ -67,7 +72,6 @@ export function makePreflightHandler(deps: ControllerDeps) {
 
 /** Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself clashed. */
 async function recordRejection(deps: ControllerDeps, rolloutId: string, request: RolloutRequest, error: unknown): Promise<void> {
-  if (error instanceof Error && error.name === 'RolloutExistsError') return;
   const reason = oneLine(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   try {
     await deps.ledger.createRollout({

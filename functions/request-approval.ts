@@ -14,8 +14,12 @@ export interface RequestApprovalEvent {
 export function makeRequestApprovalHandler(deps: ControllerDeps) {
   return async ({ cursor, taskToken }: RequestApprovalEvent): Promise<Record<string, never>> => {
     const requestedAt = deps.clock.now().toISOString();
-    await deps.ledger.setPendingApproval(cursor.rolloutId, { taskToken, stepIndex: cursor.stepIndex, requestedAt });
-    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'AWAITING_APPROVAL' });
+    // One conditional write: the token and the status change together, and only on a running rollout.
+    await deps.ledger.updateRollout(
+      cursor.rolloutId,
+      { status: 'AWAITING_APPROVAL', pendingApproval: { taskToken, stepIndex: cursor.stepIndex, requestedAt } },
+      { expectedStatus: 'IN_PROGRESS' },
+    );
     await deps.ledger.appendEvent(cursor.rolloutId, 'approval-requested', {
       stepIndex: cursor.stepIndex,
       phase: cursor.phase,

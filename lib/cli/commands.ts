@@ -4,6 +4,7 @@ import { PRESET_NAMES } from '../domain/strategies';
 import { demo } from './demo';
 import type { CliIo } from './io';
 import { validate } from './validate';
+import { version } from '../../package.json';
 
 /**
  * Every command and option, in one table. Each command is a module exporting
@@ -12,7 +13,7 @@ import { validate } from './validate';
 export function buildCli(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('fledge')
     .description('Progressive delivery for AWS Lambda and AWS AppConfig, judged with sequential statistics')
-    .version(require('../../package.json').version as string)
+    .version(version)
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();

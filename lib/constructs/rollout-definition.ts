@@ -83,10 +83,9 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   };
 
   // Refused requests end here without rollback: preflight moves no traffic before it succeeds.
-  const preflightRejected = new sfn.Fail(scope, STATE.preflightRejected, {
-    errorPath: '$.error.Error',
-    causePath: '$.error.Cause',
-  });
+  // The error replaces the whole payload (the input may not even be an object). ResultPath is left
+  // out, which means "$" in ASL; the local interpreter refuses an explicit "$" on non-object input.
+  const preflightRejected = new sfn.Fail(scope, STATE.preflightRejected, { errorPath: '$.Error', causePath: '$.Cause' });
   const rollbackFailed = new sfn.Fail(scope, STATE.rollbackFailed, {
     errorPath: '$.error.Error',
     causePath: '$.error.Cause',
@@ -112,7 +111,7 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     fns.preflight,
     sfn.TaskInput.fromObject({ request: sfn.JsonPath.entirePayload, executionId: sfn.JsonPath.executionId }),
   );
-  preflight.addCatch(preflightRejected, { errors: ['States.ALL'], resultPath: '$.error' });
+  preflight.addCatch(preflightRejected, { errors: ['States.ALL'] });
 
   const shift = toRollback(invoke(STATE.shift, fns.shift));
   const wait = new sfn.Wait(scope, STATE.wait, { time: sfn.WaitTime.secondsPath('$.waitSeconds') });

@@ -30,8 +30,7 @@ export async function answerApproval(deps: ControlDeps, rolloutId: string, appro
     throw new RolloutStateError(`rollout ${rolloutId} is not waiting for approval (status ${record.status})`);
   }
   await deps.ledger.appendEvent(rolloutId, 'approval', { approved, by: actor.by, reason: actor.reason, stepIndex: pending.stepIndex });
-  await deps.ledger.clearPendingApproval(rolloutId);
-  await deps.ledger.updateRollout(rolloutId, { status: 'IN_PROGRESS' });
+  await deps.ledger.updateRollout(rolloutId, { status: 'IN_PROGRESS', pendingApproval: null }, { expectedStatus: 'AWAITING_APPROVAL' });
   if (approved) {
     await deps.tokens.succeed(pending.taskToken, { approved: true, by: actor.by, reason: actor.reason });
   } else {
@@ -50,8 +49,7 @@ export async function requestControl(deps: ControlDeps, rolloutId: string, actio
   const record = await deps.ledger.requireRollout(rolloutId);
   if (record.status !== 'AWAITING_APPROVAL' || !record.pendingApproval) return;
   await deps.ledger.clearControl(rolloutId);
-  await deps.ledger.clearPendingApproval(rolloutId);
-  await deps.ledger.updateRollout(rolloutId, { status: 'IN_PROGRESS' });
+  await deps.ledger.updateRollout(rolloutId, { status: 'IN_PROGRESS', pendingApproval: null }, { expectedStatus: 'AWAITING_APPROVAL' });
   if (action === 'abort') {
     await deps.tokens.fail(record.pendingApproval.taskToken, 'AbortedError', `aborted by ${actor.by}: ${actor.reason}`);
   } else {

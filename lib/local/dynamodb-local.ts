@@ -103,9 +103,11 @@ type Exit = { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
 
 function exitOf(child: ChildProcess): Promise<Exit> {
   return new Promise((resolve) => {
-    // `error` fires instead of `exit` when the binary cannot be started at all (ENOENT for a missing `java`).
-    child.once('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'spawn-error', error }));
-    child.once('exit', (code, signal) => resolve({ kind: 'exit', code, signal }));
+    // `error` fires instead of an exit when the binary cannot be started at all (ENOENT for a missing
+    // `java`). `on`, not `once`: an 'error' with no listener left would crash the parent.
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'spawn-error', error }));
+    // `close`, not `exit`: it comes after the pipes are drained, so the output tail is complete.
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ kind: 'exit', code, signal }));
   });
 }
 

@@ -44,6 +44,7 @@ import {
   type RolloutSummary,
 } from './records';
 import { BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table-schema';
+import { UpdateBuilder } from './update-builder';
 
 export interface LedgerOptions {
   /**
@@ -353,7 +354,7 @@ export class Ledger {
                 TableName: this.tableName,
                 Item: { ...lockKey(lock.targetKey), entity: 'lock' satisfies Entity, ...lock },
                 ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #rolloutId = :me',
-                ExpressionAttributeNames: { '#pk': PARTITION_KEY.name, '#expiresAt': TTL_ATTRIBUTE, '#rolloutId': 'rolloutId' },
+                ExpressionAttributeNames: { '#pk': PARTITION_KEY.name, '#expiresAt': 'expiresAt', '#rolloutId': 'rolloutId' },
                 ExpressionAttributeValues: { ':now': nowSeconds, ':me': rolloutId },
               },
             })),
@@ -543,61 +544,6 @@ class ConditionFailure {
     readonly current: RolloutRecord | undefined,
     readonly cause: ConditionalCheckFailedException,
   ) {}
-}
-
-/** Accumulates an UpdateExpression with placeholder names, so reserved words (`status`, `data`) are safe. */
-class UpdateBuilder {
-  private readonly sets: string[] = [];
-  private readonly removes: string[] = [];
-  private readonly conditions: string[] = ['attribute_exists(#pk)'];
-  private readonly names: Record<string, string> = { '#pk': PARTITION_KEY.name };
-  private readonly values: Record<string, NativeAttributeValue> = {};
-
-  set(field: string, value: unknown): this {
-    this.names[`#${field}`] = field;
-    this.values[`:${field}`] = value;
-    this.sets.push(`#${field} = :${field}`);
-    return this;
-  }
-
-  remove(field: string): this {
-    this.names[`#${field}`] = field;
-    this.removes.push(`#${field}`);
-    return this;
-  }
-
-  requireStatusIn(statuses: readonly RolloutStatus[]): this {
-    const placeholders = statuses.map((s, i) => {
-      this.values[`:status${i}`] = s;
-      return `:status${i}`;
-    });
-    this.names['#status'] = 'status';
-    this.conditions.push(`#status IN (${placeholders.join(', ')})`);
-    return this;
-  }
-
-  condition(expression: string, names: Record<string, string>, values: Record<string, NativeAttributeValue>): this {
-    Object.assign(this.names, names);
-    Object.assign(this.values, values);
-    this.conditions.push(expression);
-    return this;
-  }
-
-  build(): {
-    UpdateExpression: string;
-    ConditionExpression: string;
-    ExpressionAttributeNames: Record<string, string>;
-    ExpressionAttributeValues?: Record<string, NativeAttributeValue>;
-  } {
-    const clauses = [this.sets.length ? `SET ${this.sets.join(', ')}` : '', this.removes.length ? `REMOVE ${this.removes.join(', ')}` : ''];
-    return {
-      UpdateExpression: clauses.filter(Boolean).join(' '),
-      ConditionExpression: this.conditions.join(' AND '),
-      ExpressionAttributeNames: this.names,
-      // DynamoDB rejects an empty ExpressionAttributeValues map.
-      ExpressionAttributeValues: Object.keys(this.values).length ? this.values : undefined,
-    };
-  }
 }
 
 function parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>, where: string): z.output<S> {

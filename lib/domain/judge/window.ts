@@ -1,4 +1,4 @@
-import { sumOf, type MinuteAggregate } from '../aggregates';
+import type { MinuteAggregate } from '../aggregates';
 import type { Policy } from '../policy';
 
 /** One target's evaluation window: both cohorts over the same minutes (or a historical baseline at 100%). */
@@ -49,29 +49,47 @@ export function weightedPercentile(series: readonly MinuteAggregate[], field: 'p
  * invocations, so counting data points would make a quiet window look busier than it was.
  */
 export function spanMinutes(...series: (readonly MinuteAggregate[])[]): number {
-  let first = Infinity;
-  let last = -Infinity;
-  for (const m of series.flat()) {
-    const t = Date.parse(m.minute);
-    if (Number.isNaN(t)) throw new RangeError(`minute "${m.minute}" is not an ISO timestamp`);
-    first = Math.min(first, t);
-    last = Math.max(last, t);
-  }
-  return first > last ? 0 : Math.round((last - first) / 60_000) + 1;
+  const minutes = series.flat().map((m) => m.minute);
+  if (minutes.length === 0) return 0;
+  // UTC ISO timestamps sort as text, so only the two ends need parsing; this runs on every look.
+  const utc = minutes.every((m) => m.endsWith('Z'));
+  const times = utc ? [textMin(minutes), textMax(minutes)].map(parseMinute) : minutes.map(parseMinute);
+  return Math.round((Math.max(...times) - Math.min(...times)) / 60_000) + 1;
+}
+
+function parseMinute(minute: string): number {
+  const t = Date.parse(minute);
+  if (Number.isNaN(t)) throw new RangeError(`minute "${minute}" is not an ISO timestamp`);
+  return t;
+}
+
+function textMin(values: readonly string[]): string {
+  return values.reduce((a, b) => (b < a ? b : a));
+}
+
+function textMax(values: readonly string[]): string {
+  return values.reduce((a, b) => (b > a ? b : a));
 }
 
 /** Throws on counts no metric source can produce, so a data bug surfaces as an `error` verdict. */
 export function assertValidSeries(series: readonly MinuteAggregate[], label: string): void {
+  // One pass, and `>= 0` rather than Number.isFinite per value: this runs on every look, and
+  // NaN fails the comparison anyway. An infinite count shows up as an infinite total below.
+  const totals = { requests: 0, errors: 0, throttles: 0, slowRequests: 0 };
   for (const m of series) {
-    for (const field of ['requests', 'errors', 'throttles', 'slowRequests'] as const) {
-      const value = m[field];
-      if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${label} ${field} at ${m.minute} must be a count ≥ 0; got ${value}`);
+    if (!(m.requests >= 0 && m.errors >= 0 && m.throttles >= 0 && m.slowRequests >= 0)) {
+      throw new RangeError(`${label} at ${m.minute} has a count that is not ≥ 0: ${JSON.stringify(m)}`);
     }
+    totals.requests += m.requests;
+    totals.errors += m.errors;
+    totals.throttles += m.throttles;
+    totals.slowRequests += m.slowRequests;
+  }
+  for (const [field, total] of Object.entries(totals)) {
+    if (!Number.isFinite(total)) throw new RangeError(`${label} ${field} must be finite counts; the window sums to ${total}`);
   }
   // Checked over the window, not per minute: CloudWatch may file a request and its error a minute apart.
-  const requests = sumOf(series, 'requests');
   for (const field of ['errors', 'slowRequests'] as const) {
-    const n = sumOf(series, field);
-    if (n > requests) throw new RangeError(`${label} has more ${field} (${n}) than requests (${requests}) over the window`);
+    if (totals[field] > totals.requests) throw new RangeError(`${label} has more ${field} (${totals[field]}) than requests (${totals.requests}) over the window`);
   }
 }

@@ -158,7 +158,7 @@ describe('judge', () => {
 
     it('returns an error verdict on negative counts', () => {
       const broken = newTargetWindow({ canary: steadySeries(1, { requests: -5 }) });
-      expect(judge(newJudgeInput({ targets: [broken] })).reason).toMatch(/canary requests at .* must be a count ≥ 0; got -5/);
+      expect(judge(newJudgeInput({ targets: [broken] })).reason).toMatch(/^RangeError: lambda:orders:live canary at 2025-01-01T00:00:00.000Z has a count that is not ≥ 0: .*"requests":-5/);
     });
 
     it('returns an error verdict on an invalid α or step', () => {

@@ -1,5 +1,6 @@
 import { judgeTraffic } from '../../../lib/domain/judge';
-import { BUSY_BASELINE, BUSY_CANARY, newSignalContext, newTargetWindow, steadySeries } from './fixtures';
+import { spanMinutes } from '../../../lib/domain/judge/window';
+import { BUSY_BASELINE, BUSY_CANARY, newMinute, newSignalContext, newTargetWindow, steadySeries } from './fixtures';
 
 describe('judgeTraffic', () => {
   const ctx = newSignalContext();
@@ -77,5 +78,21 @@ describe('judgeTraffic', () => {
 
   it('is skipped when the policy disables it', () => {
     expect(judgeTraffic(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE }), newSignalContext({ traffic: { enabled: false } })).status).toBe('skipped');
+  });
+});
+
+describe('spanMinutes', () => {
+  it('spans first to last minute inclusive, whatever the order and gaps', () => {
+    expect(spanMinutes([newMinute(4), newMinute(0)], [newMinute(2)])).toBe(5);
+    expect(spanMinutes([])).toBe(0);
+  });
+
+  it('reads timestamps with offsets correctly', () => {
+    const offset = { ...newMinute(0), minute: '2025-01-01T01:00:00+01:00' }; // = minute 0
+    expect(spanMinutes([offset, newMinute(9)])).toBe(10);
+  });
+
+  it('refuses a minute that is not a timestamp', () => {
+    expect(() => spanMinutes([{ ...newMinute(0), minute: 'yesterday' }])).toThrow(/not an ISO timestamp/);
   });
 });

@@ -58,15 +58,6 @@ export function rateUpperBound(events: number, trials: number, z = BASELINE_UPPE
   return Math.min((centre + margin) / (1 + z2 / n), MAX_P0);
 }
 
-export function rateLowerBound(events: number, trials: number, z = BASELINE_UPPER_Z): number {
-  const n = trials + 1;
-  const p = (events + 0.5) / n;
-  const z2 = z * z;
-  const centre = p + z2 / (2 * n);
-  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.max((centre - margin) / (1 + z2 / n), 1e-12);
-}
-
 export function binomialCountTest(input: CountTestInput): CountTestResult {
   const trialName = input.trialName ?? 'Requests';
   const { canaryEvents, canaryTrials, baselineEvents, baselineTrials } = input;
@@ -101,10 +92,7 @@ export function binomialCountTest(input: CountTestInput): CountTestResult {
   const canaryRate = canaryEvents / canaryTrials;
   Object.assign(statistics, { canaryRate, llr: sprt.llr });
   const canary = `canary ${pct(canaryRate)} (${count(canaryEvents)} of ${count(canaryTrials)}) ${versus}`;
-  const p0L = Math.max(rateLowerBound(baselineEvents, baselineTrials), input.p0Floor ?? 0);
-  const passSprt = evaluateSprt({ p0: p0L, p1: Math.min(input.alternative(p0L), (1 + p0L) / 2), alpha: input.alpha, beta: input.beta }, canaryEvents, canaryTrials);
-  const decision = sprt.decision === 'reject-h0' ? 'reject-h0' : passSprt.decision === 'accept-h0' ? 'accept-h0' : 'continue';
-  switch (decision) {
+  switch (sprt.decision) {
     case 'reject-h0':
       return { status: 'fail', statistics, thresholds, summary: `${canary}: evidence of a rate ≥ ${pct(p1)} (LLR ${num(sprt.llr)} ≥ ${num(sprt.upper)})` };
     case 'accept-h0':
