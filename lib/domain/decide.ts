@@ -67,7 +67,7 @@ function onPass(input: DecisionInput, reason: string): DecisionOutput {
 }
 
 function onInconclusive(input: DecisionInput): DecisionOutput {
-  const why = `inconclusive: ${input.verdict.reason}`;
+  const why = input.verdict.reason;
   switch (input.onInconclusive) {
     case 'rollback':
       return { decision: 'rollback', rollbackReason: 'inconclusive', reason: why };

@@ -76,7 +76,10 @@ const PRESETS: Record<PresetName, () => ResolvedStrategy> = {
     name: 'progressive',
     steps: [
       { name: 'Validation', weight: 0, minBakeSeconds: 0, maxBakeSeconds: 10 * MIN },
-      { name: 'Canary', weight: 1, minBakeSeconds: 5 * MIN, maxBakeSeconds: 45 * MIN },
+      // 1% is the step starved of evidence: at 200 rps it sees ~120 requests a minute, and telling a
+      // healthy 0.5% error rate from a critical 1% takes a few thousand. It passes as soon as the
+      // evidence is in (about 15 minutes there); the hour is for the long tail of healthy runs.
+      { name: 'Canary', weight: 1, minBakeSeconds: 5 * MIN, maxBakeSeconds: 60 * MIN },
       { name: 'Early Adopter', weight: 5, minBakeSeconds: 5 * MIN, maxBakeSeconds: 30 * MIN },
       { name: 'Partial', weight: 25, minBakeSeconds: 5 * MIN, maxBakeSeconds: 20 * MIN },
       { name: 'Majority', weight: 75, minBakeSeconds: 5 * MIN, maxBakeSeconds: 20 * MIN },

@@ -18,7 +18,7 @@ describe('fledge demo', () => {
     const out = io.stdout.join('\n');
     expect(out).toMatch(/preflight ok\s+lambda:orders-api:live 41 → 42/);
     expect(out).toMatch(/step 2\/6 Canary: 1% of traffic/);
-    expect(out).toMatch(/Canary 1%\s+\[[█░│]+\] \d+m\/45m\s+(continue|pass)/);
+    expect(out).toMatch(/Canary 1%\s+\[[█░│]+\] \d+m\/60m\s+(continue|pass)/);
     expect(out).toMatch(/^PROMOTED \(ended in state Promoted, exit 0\)$/m);
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/i);
   });

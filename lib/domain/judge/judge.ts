@@ -61,7 +61,12 @@ export function judge(input: JudgeInput): Verdict {
 function judgeOrThrow(input: JudgeInput): Verdict {
   assertValidInput(input);
   const { step, elapsedSeconds: elapsed, targets } = input;
-  const ctx: SignalContext = { policy: input.policy, alpha: input.alphaPerTest, beta: input.policy.missedRegressionRate };
+  const ctx: SignalContext = {
+    policy: input.policy,
+    alpha: input.alphaPerTest,
+    beta: input.policy.missedRegressionRate,
+    truncated: elapsed >= step.maxBakeSeconds,
+  };
   const signals = targets.flatMap((w) => (isValidation(w) ? judgeValidationWindow(w) : judgeTarget(w, ctx)));
   const verdict = (value: VerdictValue, reason: string): Verdict => ({
     value,

@@ -21,6 +21,8 @@ export interface SignalContext {
   readonly alpha: number;
   /** β of each sequential test: the policy's missed-regression rate. */
   readonly beta: number;
+  /** The step has reached its max bake: undecided count tests are truncated (see binomialCountTest). */
+  readonly truncated: boolean;
 }
 
 /** The baseline shares the canary's minutes unless it is the pre-rollout history of a 100% step. */
@@ -92,4 +94,15 @@ export function assertValidSeries(series: readonly MinuteAggregate[], label: str
   for (const field of ['errors', 'slowRequests'] as const) {
     if (totals[field] > totals.requests) throw new RangeError(`${label} has more ${field} (${totals[field]}) than requests (${totals.requests}) over the window`);
   }
+}
+
+/** One minute's contribution to a count test, for replaying the test minute by minute. */
+export interface CountIncrement {
+  readonly events: number;
+  readonly trials: number;
+}
+
+/** The canary's per-minute counts in time order: the path a sequential test walked, look by look. */
+export function countPath(series: readonly MinuteAggregate[], count: (m: MinuteAggregate) => CountIncrement): CountIncrement[] {
+  return [...series].sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0)).map(count);
 }

@@ -51,6 +51,31 @@ describe('binomialCountTest', () => {
     expect(result.summary).toMatch(/^canary 1.5% \(54 of 3,600\) vs baseline 0.5% of 10,800: evidence of a rate ≥/);
   });
 
+  describe('at max bake (truncated)', () => {
+    // 16 errors in 2,000 requests (0.8%) sits between the boundaries; p1 is about 1.3%.
+    const undecided = { canaryEvents: 16, canaryTrials: 2000 };
+
+    it('still continues an undecided test before max bake', () => {
+      expect(binomialCountTest(newCountTest(undecided)).status).toBe('continue');
+    });
+
+    it("passes when the canary's 95% upper bound is below the critical rate", () => {
+      const result = binomialCountTest(newCountTest({ ...undecided, truncated: true }));
+      expect(result.status).toBe('pass');
+      expect(result.statistics.canaryRateUpperBound).toBeLessThan(result.thresholds.p1);
+      expect(result.summary).toMatch(/below the critical [\d.]+% with 95% confidence .*truncated SPRT/);
+    });
+
+    it('does not pass when the upper bound reaches the critical rate', () => {
+      expect(binomialCountTest(newCountTest({ canaryEvents: 22, canaryTrials: 2000, truncated: true })).status).toBe('continue');
+    });
+
+    it('does not pass on little data, however clean: little data is never a pass', () => {
+      const result = binomialCountTest(newCountTest({ canaryEvents: 0, canaryTrials: 150, truncated: true }));
+      expect(result.status).toBe('continue');
+    });
+  });
+
   it('continues on a small window and says how many more canary requests it needs', () => {
     const result = binomialCountTest(newCountTest({ canaryEvents: 1, canaryTrials: 100 }));
     expect(result.status).toBe('continue');

@@ -130,9 +130,9 @@ export function simulateStep(rand: () => number, sim: StepSimulation): StepOutco
   return passed ?? last;
 }
 
-export function newSignalContext(policy: PolicyInput = {}): SignalContext {
+export function newSignalContext(policy: PolicyInput = {}, truncated = false): SignalContext {
   const parsed = policySchema.parse(policy);
-  return { policy: parsed, alpha: TEST_ALPHA, beta: parsed.missedRegressionRate };
+  return { policy: parsed, alpha: TEST_ALPHA, beta: parsed.missedRegressionRate, truncated };
 }
 
 /** Ten busy minutes at 200 rps with a 10% canary, both versions at the healthy rates. */

@@ -1,13 +1,5 @@
-import {
-  binomialQuantile,
-  lognormalCdf,
-  lognormalQuantile,
-  lognormalSurvival,
-  normalCdf,
-  normalQuantile,
-  poissonQuantile,
-  Prng,
-} from '../../../lib/local/fleet/prng';
+import { binomialQuantile, lognormalCdf, lognormalQuantile, lognormalSurvival, poissonQuantile, Prng } from '../../../lib/local/fleet/prng';
+import { normalCdf, normalQuantile } from '../../../lib/domain/normal';
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
   let sum = 0;

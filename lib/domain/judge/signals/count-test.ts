@@ -1,5 +1,7 @@
 import { count, about, num, pct } from '../format';
-import { evaluateSprt, expectedSampleSize, type BernoulliSprt } from '../sprt';
+import { bernoulliLlr, evaluateSprt, expectedSampleSize, type BernoulliSprt } from '../sprt';
+import { normalQuantile } from '../../normal';
+import type { CountIncrement } from '../window';
 
 /**
  * The one test behind every count signal (errors, slow requests, throttles): a one-sample binomial
@@ -31,6 +33,13 @@ export interface CountTestInput {
   readonly p0Floor?: number;
   readonly alpha: number;
   readonly beta: number;
+  /** The step's max bake is reached: an undecided test may end as a truncated pass (see below). */
+  readonly truncated?: boolean;
+  /**
+   * The canary's counts minute by minute, in time order (they sum to canaryEvents/canaryTrials).
+   * With them the test is replayed look by look, so a test that has accepted H0 stays accepted.
+   */
+  readonly canaryPath?: readonly CountIncrement[];
   /** Key stems for statistics, e.g. `Errors` gives `canaryErrors`, `baselineErrors`. */
   readonly eventName: string;
   readonly trialName?: string;
@@ -81,7 +90,7 @@ export function binomialCountTest(input: CountTestInput): CountTestResult {
   const p1 = Math.min(input.alternative(p0), (1 + p0) / 2);
   const test: BernoulliSprt = { p0, p1, alpha: input.alpha, beta: input.beta };
   const sprt = evaluateSprt(test, canaryEvents, canaryTrials);
-  const thresholds = { p0, p1, lowerBoundary: sprt.lower, upperBoundary: sprt.upper };
+  const thresholds: Record<string, number> = { p0, p1, lowerBoundary: sprt.lower, upperBoundary: sprt.upper };
   const versus = `vs baseline ${pct(baselineRate)} of ${count(baselineTrials)}`;
 
   if (canaryTrials === 0) {
@@ -98,6 +107,24 @@ export function binomialCountTest(input: CountTestInput): CountTestResult {
     case 'accept-h0':
       return { status: 'pass', statistics, thresholds, summary: `${canary}: below the critical ${pct(p1)} (LLR ${num(sprt.llr)} ≤ ${num(sprt.lower)})` };
     case 'continue': {
+      const accepted = acceptedEarlier(test, input.canaryPath, sprt.lower);
+      if (accepted) {
+        return {
+          status: 'pass',
+          statistics: { ...statistics, acceptedAtLlr: accepted.llr },
+          thresholds,
+          summary: `${canary}: accepted as below the critical ${pct(p1)} after ${count(accepted.trials)} canary ${trialName.toLowerCase()} (LLR reached ${num(accepted.llr)} ≤ ${num(sprt.lower)}); still watched for failure`,
+        };
+      }
+      const truncation = truncatedPass(test, canaryEvents, canaryTrials, input.truncated === true);
+      if (truncation) {
+        return {
+          status: 'pass',
+          statistics: { ...statistics, canaryRateUpperBound: truncation.upperBound },
+          thresholds,
+          summary: `${canary}: undecided at max bake, but below the critical ${pct(p1)} with ${pct(1 - test.beta)} confidence (upper bound ${pct(truncation.upperBound)}; truncated SPRT)`,
+        };
+      }
       const more = moreRequests(test, sprt.llr);
       statistics[MORE_CANARY_REQUESTS] = more;
       const range = `LLR ${num(sprt.llr)} between ${num(sprt.lower)} and ${num(sprt.upper)}`;
@@ -109,6 +136,41 @@ export function binomialCountTest(input: CountTestInput): CountTestResult {
       };
     }
   }
+}
+
+/**
+ * Replays the test over the minutes seen so far. A sequential test decides at the first boundary
+ * it crosses: once its path has reached the lower boundary, H0 is accepted for the step, even if
+ * the cumulative LLR has since drifted back up (it is still checked against the upper boundary on
+ * every look). Without this, a step would need every signal below its boundary at the same
+ * moment, and healthy rollouts would run out of time. Under H1 the chance that the path ever
+ * reaches the lower boundary is at most β/(1-α), so the missed-regression rate is kept.
+ */
+function acceptedEarlier(test: BernoulliSprt, path: readonly CountIncrement[] | undefined, lower: number): { llr: number; trials: number } | undefined {
+  if (!path) return undefined;
+  let events = 0;
+  let trials = 0;
+  for (const step of path) {
+    events += step.events;
+    trials += step.trials;
+    const llr = bernoulliLlr(test.p0, test.p1, events, trials);
+    if (llr <= lower) return { llr, trials };
+  }
+  return undefined;
+}
+
+/**
+ * What an undecided test concludes when the step's time runs out (a truncated SPRT). It passes
+ * when the canary's own rate is, with confidence 1-β, below the critical rate p1: a one-sided
+ * non-inferiority test at the truncation point. If the canary really sits at p1, that happens
+ * with probability at most β, so the missed-regression rate is kept; and with little data the
+ * bound is wide, so a quiet canary cannot pass this way. It never adds a false rollback (α is
+ * untouched): it only spares healthy canaries whose test has a long tail.
+ */
+function truncatedPass(test: BernoulliSprt, events: number, trials: number, truncated: boolean): { upperBound: number } | undefined {
+  if (!truncated) return undefined;
+  const upperBound = rateUpperBound(events, trials, normalQuantile(1 - test.beta));
+  return upperBound < test.p1 ? { upperBound } : undefined;
 }
 
 /**

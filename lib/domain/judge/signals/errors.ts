@@ -1,6 +1,6 @@
 import { sumOf } from '../../aggregates';
 import type { SignalResult } from '../../verdict';
-import type { SignalContext, TargetWindow } from '../window';
+import { countPath, type SignalContext, type TargetWindow } from '../window';
 import { binomialCountTest } from './count-test';
 import { skipped } from './skipped';
 
@@ -20,6 +20,8 @@ export function judgeErrors(window: TargetWindow, ctx: SignalContext): SignalRes
     alternative: (p0) => Math.max(p0 * (1 + policy.maxRelativeIncrease), p0 + policy.minDetectableIncrease),
     alpha: ctx.alpha,
     beta: ctx.beta,
+    truncated: ctx.truncated,
+    canaryPath: countPath(window.canary, (m) => ({ events: m.errors, trials: m.requests })),
     eventName: 'Errors',
   });
   return {

@@ -1,7 +1,7 @@
 import { sumOf, type MinuteAggregate } from '../../aggregates';
 import type { SignalResult, SignalStatus } from '../../verdict';
 import { ms, pct } from '../format';
-import { weightedPercentile, type SignalContext, type TargetWindow } from '../window';
+import { weightedPercentile, type SignalContext, type TargetWindow, countPath } from '../window';
 import { binomialCountTest } from './count-test';
 import { skipped } from './skipped';
 
@@ -46,6 +46,8 @@ export function judgeLatency(window: TargetWindow, ctx: SignalContext): SignalRe
     alternative: (p0) => Math.max(CRITICAL_SLOW_RATE, 2 * p0),
     alpha: ctx.alpha,
     beta: ctx.beta,
+    truncated: ctx.truncated,
+    canaryPath: countPath(window.canary, (m) => ({ events: m.slowRequests, trials: m.requests })),
     eventName: 'SlowRequests',
   });
   const statistics = { ...test.statistics, ...percentiles };

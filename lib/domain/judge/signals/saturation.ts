@@ -1,7 +1,7 @@
 import { sumOf, type MinuteAggregate } from '../../aggregates';
 import type { SignalResult, SignalStatus } from '../../verdict';
 import { count, pct } from '../format';
-import { baselineIsHistorical, type SignalContext, type TargetWindow } from '../window';
+import { baselineIsHistorical, type SignalContext, type TargetWindow, countPath } from '../window';
 import { binomialCountTest } from './count-test';
 import { skipped } from './skipped';
 
@@ -27,6 +27,8 @@ export function judgeSaturation(window: TargetWindow, ctx: SignalContext): Signa
     p0Floor: THROTTLE_P0_FLOOR,
     alpha: ctx.alpha,
     beta: ctx.beta,
+    truncated: ctx.truncated,
+    canaryPath: countPath(window.canary, (m) => ({ events: m.throttles, trials: m.requests + m.throttles })),
     eventName: 'Throttles',
     trialName: 'Attempts',
   });
