@@ -5,7 +5,8 @@ import type { Clock } from '../domain/clock';
  * milliseconds and every run with the same seed sees the same timestamps.
  */
 export class VirtualClock implements Clock {
-  private current: number;
+  /** Milliseconds since the epoch; subclasses for tests may set it directly. */
+  protected current: number;
 
   constructor(start: Date | string = '2026-01-05T09:00:00.000Z') {
     this.current = new Date(start).getTime();

@@ -3,29 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, type NativeAttributeValue } from '@
 import { createLedgerTable, Ledger, type LedgerOptions } from '../../lib/adapters/ledger';
 import type { Clock } from '../../lib/domain/clock';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local';
-
-/** A clock tests move by hand. Starts at a fixed instant so timestamps in assertions are stable. */
-export class FakeClock implements Clock {
-  private current: number;
-
-  constructor(start: Date | string = '2025-03-01T12:00:00.000Z') {
-    this.current = new Date(start).getTime();
-  }
-
-  now(): Date {
-    return new Date(this.current);
-  }
-
-  advanceSeconds(seconds: number): this {
-    this.current += seconds * 1000;
-    return this;
-  }
-
-  set(t: Date | string): this {
-    this.current = new Date(t).getTime();
-    return this;
-  }
-}
+import { TestClock } from './clock';
 
 export interface LedgerFixtureOptions {
   /** @default - events are kept forever */
@@ -34,7 +12,7 @@ export interface LedgerFixtureOptions {
   readonly onEvent?: LedgerOptions['onEvent'];
 }
 
-export interface LedgerFixture<C extends Clock = FakeClock> {
+export interface LedgerFixture<C extends Clock = TestClock> {
   readonly ledger: Ledger;
   readonly clock: C;
   /** A table of its own, so tests never see each other's items. */
@@ -51,7 +29,7 @@ export interface DynamoDbLocalFixture {
   readonly client: DynamoDBClient;
   /** Creates a fresh ledger table (TTL on) and returns its name. */
   newTable(): Promise<string>;
-  /** A Ledger on a fresh table, with a FakeClock unless a clock is given. */
+  /** A Ledger on a fresh table, with a TestClock unless a clock is given. */
   newLedger(opts?: LedgerFixtureOptions): Promise<LedgerFixture>;
   newLedger<C extends Clock>(opts: LedgerFixtureOptions & { readonly clock: C }): Promise<LedgerFixture<C>>;
 }
@@ -91,7 +69,7 @@ export function useDynamoDbLocal(): DynamoDbLocalFixture {
   async function newLedger<C extends Clock>(opts: LedgerFixtureOptions & { readonly clock: C }): Promise<LedgerFixture<C>>;
   async function newLedger(opts: LedgerFixtureOptions & { readonly clock?: Clock } = {}): Promise<LedgerFixture<Clock>> {
     const tableName = await newTable();
-    const clock = opts.clock ?? new FakeClock();
+    const clock = opts.clock ?? new TestClock();
     const { client } = local();
     const doc = DynamoDBDocumentClient.from(client);
     const ledger = new Ledger({ client, tableName, clock, eventRetentionDays: opts.eventRetentionDays, onEvent: opts.onEvent });

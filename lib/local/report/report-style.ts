@@ -60,8 +60,8 @@ figcaption { display: flex; justify-content: space-between; align-items: baselin
 .key { margin: 0 0 14px; }
 svg.chart { display: block; width: 100%; height: auto; }
 svg.chart text { font-family: inherit; }
-.decision { border-left: 6px solid; }
-.decision p { margin: 4px 0; }
+section.decision { border-left: 6px solid; }
+section.decision p { margin: 4px 0; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e9ecef; }
 th { background: #f8f9fa; position: sticky; top: 0; font-size: 12px; color: #495057; }

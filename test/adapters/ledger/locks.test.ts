@@ -4,7 +4,7 @@ import { TARGET_A, TARGET_B } from './fixtures';
 
 const ddb = useDynamoDbLocal();
 
-/** 2025-03-01T12:00:00Z, the FakeClock's start, in epoch seconds. */
+/** 2025-03-01T12:00:00Z, the TestClock's start, in epoch seconds. */
 const START = Date.parse('2025-03-01T12:00:00.000Z') / 1000;
 
 describe('Ledger', () => {

@@ -1,28 +1,14 @@
-import { MINUTE_MS, type Clock } from '../../../lib/domain/clock';
+import { MINUTE_MS } from '../../../lib/domain/clock';
+import { T0, TestClock } from '../../helpers/clock';
 import type { AppConfigFlagTarget, LambdaAliasTarget } from '../../../lib/domain/targets';
 import { SimulatedFleet } from '../../../lib/local/fleet/simulated-fleet';
 import { parseTrafficModel, type TrafficModel, type TrafficModelInput } from '../../../lib/local/fleet/traffic-model';
 import { scenarioByName } from '../../../lib/local/fleet/scenarios';
 
-/** Virtual time the tests move by hand. */
-export interface TestClock extends Clock {
-  advanceMinutes(minutes: number): void;
-  set(at: Date): void;
-}
-
-export const T0 = new Date('2025-03-01T12:00:00.000Z');
+export { T0, TestClock } from '../../helpers/clock';
 
 export function newTestClock(start: Date = T0): TestClock {
-  let nowMs = start.getTime();
-  return {
-    now: () => new Date(nowMs),
-    advanceMinutes: (minutes) => {
-      nowMs += minutes * MINUTE_MS;
-    },
-    set: (at) => {
-      nowMs = at.getTime();
-    },
-  };
+  return new TestClock(start);
 }
 
 export function minutesAfter(start: Date, minutes: number): Date {
