@@ -1,5 +1,5 @@
 import type { ControllerDeps } from '../lib/controller/dependencies';
-import { evaluationQueries, evaluationWindow, targetWindows } from '../lib/controller/evaluation-window';
+import { customWindows, evaluationBatch, evaluationWindow, targetWindows } from '../lib/controller/evaluation-window';
 import { plainJson } from '../lib/controller/json';
 import { cursorFor, loadRollout, oneLine, type RolloutContext } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
@@ -19,13 +19,18 @@ export function makeEvaluateHandler(deps: ControllerDeps) {
     const elapsedSeconds = Math.floor((now.getTime() - phaseStartedAt.getTime()) / 1000);
 
     const window = evaluationWindow(ctx, phaseStartedAt, step.weight, now);
-    const results = await deps.metrics.fetch(evaluationQueries(ctx, window));
+    const [results, firingAlarms] = await Promise.all([
+      deps.metrics.fetch(evaluationBatch(ctx, window)),
+      deps.alarms.firing(ctx.request.policy.alarms),
+    ]);
     const judgeInput: JudgeInput = {
       policy: ctx.request.policy,
       step,
       elapsedSeconds,
       alphaPerTest: ctx.plan.alphaPerTest,
       targets: targetWindows(ctx, window, step.weight, results),
+      firingAlarms,
+      custom: customWindows(ctx, results),
     };
     const verdict = judge(judgeInput);
 

@@ -5,7 +5,9 @@ import type { ControllerDeps } from '../lib/controller/dependencies';
 import { RolloutExistsError } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
 import { cursorFor, oneLine, type PreparedPlan, type TargetContext } from '../lib/controller/rollout-context';
+import type { FiringAlarm } from '../lib/domain/aggregates';
 import type { RolloutCursor } from '../lib/domain/cursor';
+import { PreconditionError } from '../lib/domain/errors';
 import { planRollout } from '../lib/domain/plan';
 import { parseRolloutRequest, type RolloutRequest } from '../lib/domain/rollout-request';
 import { targetKey } from '../lib/domain/targets';
@@ -29,6 +31,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
     if (await deps.ledger.getRollout(rolloutId)) throw new RolloutExistsError(rolloutId);
 
     try {
+      const firing = await refuseWhileAlarmsFire(deps, request);
       await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
       const targets: TargetContext[] = [];
       for (const target of request.targets) {
@@ -54,6 +57,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
         alphaPerTest: plan.alphaPerTest,
         evaluationIntervalSeconds: plan.evaluationIntervalSeconds,
         mode: request.mode,
+        ...(firing.length > 0 ? { forcedPastAlarms: plainJson(firing) } : {}),
       });
       return cursorFor(
         { record, request, plan: prepared, targets },
@@ -68,6 +72,20 @@ export function makePreflightHandler(deps: ControllerDeps) {
       throw error;
     }
   };
+}
+
+/**
+ * Starting a rollout while a guarding alarm already fires would blame the new version for an
+ * existing problem, so it is refused unless the request says `force` (the ledger records it).
+ */
+async function refuseWhileAlarmsFire(deps: ControllerDeps, request: RolloutRequest): Promise<FiringAlarm[]> {
+  if (request.policy.alarms.length === 0) return [];
+  const firing = await deps.alarms.firing(request.policy.alarms);
+  if (firing.length > 0 && !request.force) {
+    const list = firing.map((a) => `${a.name} (${a.reason})`).join('; ');
+    throw new PreconditionError(`alarm${firing.length > 1 ? 's' : ''} already in ALARM: ${list}; fix it first, or set "force": true to start anyway`);
+  }
+  return firing;
 }
 
 /** Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself clashed. */

@@ -56,8 +56,8 @@ export const ROLLED_BACK_STATE: Readonly<Record<RollbackReason, string>> = {
   error: 'RolledBackOnError',
 };
 
-/** Errors worth retrying: adapters raise TransientError for throttling and conflicts that clear. */
-const TRANSIENT_ERRORS = ['TransientError'];
+/** Errors worth retrying: throttling and conflicts that clear (see lib/adapters/aws-errors.ts). Step Functions matches exact names. */
+export const TRANSIENT_ERRORS = ['TransientError', 'DeploymentInProgressError'];
 
 /** Lambda tasks must finish well inside this; locally an unset timeout would default to 60 s. */
 const TASK_TIMEOUT = Duration.minutes(5);

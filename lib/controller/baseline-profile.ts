@@ -18,9 +18,9 @@ export async function measureBaselines(
 ): Promise<Record<string, BaselineProfile>> {
   const to = floorToMinute(new Date(now.getTime() - policy.metricDelaySeconds * 1000));
   const from = new Date(to.getTime() - BASELINE_LOOKBACK_MINUTES * MINUTE_MS);
-  const results = await metrics.fetch(
-    targets.map(({ target, captured }, i) => ({ id: String(i), target, cohort: 'baseline', version: captured.stableVersion, from, to })),
-  );
+  const { golden: results } = await metrics.fetch({
+    golden: targets.map(({ target, captured }, i) => ({ id: String(i), target, cohort: 'baseline', version: captured.stableVersion, from, to })),
+  });
   return Object.fromEntries(
     targets.map(({ captured }, i) => {
       const minutes = results.get(String(i)) ?? [];

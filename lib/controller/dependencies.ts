@@ -1,4 +1,4 @@
-import type { MetricProvider } from '../adapters/metrics/metric-provider';
+import type { AlarmSource, MetricProvider } from '../adapters/metrics/metric-provider';
 import type { TrafficRouters } from '../adapters/traffic/traffic-router';
 import type { Ledger } from '../adapters/ledger';
 import type { Clock } from '../domain/clock';
@@ -10,6 +10,7 @@ import type { Clock } from '../domain/clock';
 export interface ControllerDeps {
   readonly routers: TrafficRouters;
   readonly metrics: MetricProvider;
+  readonly alarms: AlarmSource;
   readonly ledger: Ledger;
   readonly clock: Clock;
 }

@@ -1,7 +1,6 @@
-import type { MetricQuery } from '../adapters/metrics/metric-provider';
-import type { MinuteAggregate } from '../domain/aggregates';
+import type { CustomMetricQuery, MetricBatch, MetricQuery, MetricResults } from '../adapters/metrics/metric-provider';
 import { ceilToMinute, floorToMinute } from '../domain/clock';
-import type { TargetWindow } from '../domain/judge';
+import type { CustomMetricWindow, TargetWindow } from '../domain/judge';
 import { targetKey } from '../domain/targets';
 import type { RolloutContext } from './rollout-context';
 
@@ -30,8 +29,12 @@ export function evaluationWindow(ctx: RolloutContext, phaseStartedAt: Date, weig
   return { from, to, baseline: { from: new Date(rolloutStart.getTime() - length), to: rolloutStart, historical: true } };
 }
 
-/** One batch of queries for every target: the metric provider turns it into one call. */
-export function evaluationQueries(ctx: RolloutContext, window: EvaluationWindow): MetricQuery[] {
+/** One batch of queries for every signal of every target: the metric provider turns it into one call. */
+export function evaluationBatch(ctx: RolloutContext, window: EvaluationWindow): MetricBatch {
+  return { golden: goldenQueries(ctx, window), custom: customQueries(ctx, window) };
+}
+
+function goldenQueries(ctx: RolloutContext, window: EvaluationWindow): MetricQuery[] {
   return ctx.targets.flatMap(({ target, captured }, i) => {
     const slowThresholdMs = ctx.plan.baselines[captured.targetKey]?.slowThresholdMs;
     return [
@@ -49,19 +52,40 @@ export function evaluationQueries(ctx: RolloutContext, window: EvaluationWindow)
   });
 }
 
-export function targetWindows(
-  ctx: RolloutContext,
-  window: EvaluationWindow,
-  weight: number,
-  results: ReadonlyMap<string, readonly MinuteAggregate[]>,
-): TargetWindow[] {
+/**
+ * A custom metric with a version dimension is read per target, for both versions (the baseline
+ * from history at 100%); one without is read once, as a whole, over the canary's window.
+ */
+function customQueries(ctx: RolloutContext, window: EvaluationWindow): CustomMetricQuery[] {
+  return ctx.request.policy.customMetrics.flatMap((metric, m): CustomMetricQuery[] => {
+    if (!metric.versionDimension) return [{ id: `custom${m}`, metric, from: window.from, to: window.to }];
+    return ctx.targets.flatMap(({ captured }, i) => [
+      { id: `custom${m}:${i}:canary`, metric, version: captured.newVersion, from: window.from, to: window.to },
+      { id: `custom${m}:${i}:baseline`, metric, version: captured.stableVersion, from: window.baseline.from, to: window.baseline.to },
+    ]);
+  });
+}
+
+export function customWindows(ctx: RolloutContext, results: MetricResults): CustomMetricWindow[] {
+  return ctx.request.policy.customMetrics.flatMap((metric, m): CustomMetricWindow[] => {
+    if (!metric.versionDimension) return [{ metric, targetKey: '*', canary: results.custom.get(`custom${m}`) ?? [] }];
+    return ctx.targets.map(({ captured }, i) => ({
+      metric,
+      targetKey: captured.targetKey,
+      canary: results.custom.get(`custom${m}:${i}:canary`) ?? [],
+      baseline: results.custom.get(`custom${m}:${i}:baseline`) ?? [],
+    }));
+  });
+}
+
+export function targetWindows(ctx: RolloutContext, window: EvaluationWindow, weight: number, results: MetricResults): TargetWindow[] {
   return ctx.targets.map(({ target }, i) => {
     const key = targetKey(target);
     const profile = ctx.plan.baselines[key] ?? {};
     return {
       targetKey: key,
-      canary: results.get(`${i}:canary`) ?? [],
-      baseline: results.get(`${i}:baseline`) ?? [],
+      canary: results.golden.get(`${i}:canary`) ?? [],
+      baseline: results.golden.get(`${i}:baseline`) ?? [],
       expectedCanaryShare: window.baseline.historical ? 1 : weight / 100,
       slowThresholdMs: profile.slowThresholdMs,
       preRolloutRequestsPerMinute: profile.requestsPerMinute,

@@ -18,6 +18,19 @@ export interface MinuteAggregate {
   readonly concurrency?: number;
 }
 
+/** One minute of a user's own metric. */
+export interface CustomPoint {
+  readonly minute: string;
+  readonly value: number;
+}
+
+/** An alarm currently in ALARM, with CloudWatch's reason. */
+export interface FiringAlarm {
+  readonly name: string;
+  readonly reason: string;
+  readonly since?: string;
+}
+
 /** Which side of the comparison a series belongs to. */
 export type Cohort = 'canary' | 'baseline';
 

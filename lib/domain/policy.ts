@@ -8,6 +8,44 @@ import { z } from 'zod';
  * - traffic: a drop of more than 10% in total traffic is a warning;
  * - saturation: more than 80% of the concurrency limit is a warning.
  */
+const NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
+
+/**
+ * A metric of the user's own, judged beside the golden signals. These are guards, not sequential
+ * tests: a bound is breached when the window's mean is past it over at least `minDatapoints` minutes.
+ */
+export const customMetricSchema = z
+  .strictObject({
+    name: z.string().regex(NAME, 'must be a short identifier (letters, digits, _ and -)'),
+    namespace: z.string().min(1).max(255),
+    metricName: z.string().min(1).max(255),
+    dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)).default({}),
+    /** A CloudWatch statistic: Sum, Average, Minimum, Maximum, SampleCount or a percentile such as p99. */
+    stat: z.string().regex(/^(Sum|Average|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?)$/, 'must be Sum, Average, Minimum, Maximum, SampleCount or pNN').default('Average'),
+    /**
+     * The dimension that tells versions apart (e.g. `ExecutedVersion`, or a flag's `Variant`):
+     * the canary is compared with the baseline. Without it, only the absolute bounds apply.
+     */
+    versionDimension: z.string().min(1).max(255).optional(),
+    /** Fails when the canary's mean exceeds the baseline's by more than this fraction (needs versionDimension). */
+    maxIncrease: z.number().gt(0).optional(),
+    /** Fails when the canary's mean is above this. */
+    max: z.number().optional(),
+    /** Fails when the canary's mean is below this. */
+    min: z.number().optional(),
+    minDatapoints: z.number().int().min(1).max(60).default(3),
+  })
+  .refine((m) => m.maxIncrease === undefined || m.versionDimension !== undefined, {
+    message: 'maxIncrease compares versions, so it needs versionDimension',
+    path: ['maxIncrease'],
+  })
+  .refine((m) => m.maxIncrease !== undefined || m.max !== undefined || m.min !== undefined, {
+    message: 'needs at least one of maxIncrease, max or min',
+    path: ['name'],
+  });
+
+export type CustomMetric = z.output<typeof customMetricSchema>;
+
 export const policySchema = z.strictObject({
   /** What an `inconclusive` verdict (max bake reached without enough evidence) leads to. */
   onInconclusive: z.enum(['rollback', 'pause', 'promote']).default('rollback'),
@@ -48,6 +86,12 @@ export const policySchema = z.strictObject({
       maxTotalDrop: z.number().gt(0).lt(1).default(0.1),
     })
     .prefault({}),
+  /**
+   * CloudWatch alarms that guard the rollout. Preflight refuses to start while one is in ALARM
+   * (unless the request sets `force`); one going into ALARM during a step fails it.
+   */
+  alarms: z.array(z.string().min(1).max(255)).max(100).default([]),
+  customMetrics: z.array(customMetricSchema).max(20).default([]),
   saturation: z
     .strictObject({
       enabled: z.boolean().default(true),

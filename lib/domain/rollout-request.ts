@@ -27,6 +27,8 @@ export const rolloutRequestSchema = z
     policy: policyField,
     /** `observe`: judge and record everything, but never roll back (shadow mode). */
     mode: z.enum(['enforce', 'observe']).default('enforce'),
+    /** Start even though an alarm the policy names is already in ALARM. Recorded in the ledger. */
+    force: z.boolean().default(false),
   })
   .superRefine((req, ctx) => {
     const seen = new Map<string, number>();

@@ -13,13 +13,36 @@ export const lambdaAliasTargetSchema = z.strictObject({
   newVersion: z.string().regex(PUBLISHED_VERSION, 'must be a published version number such as "42" ($LATEST cannot carry alias weights)'),
 });
 
+const METRIC_NAME = /^[^:]{1,255}$/;
+
+/**
+ * Where an application publishes its per-variant figures for a flag (see the README's "Flags").
+ * Each metric carries the dimensions `Flag=<flag>` and `<variantDimension>=on|off`, plus `dimensions`.
+ */
+export const flagMetricsSchema = z.strictObject({
+  namespace: z.string().regex(METRIC_NAME, 'must be a CloudWatch namespace').default('Fledge/Flags'),
+  /** Count of requests that evaluated the flag (statistic Sum). */
+  requests: z.string().regex(METRIC_NAME).default('Requests'),
+  /** Count of those requests that failed (statistic Sum). */
+  errors: z.string().regex(METRIC_NAME).default('Errors'),
+  /** Latency of those requests in milliseconds; omit (null) if the application does not publish it. */
+  latency: z.string().regex(METRIC_NAME).nullable().default('Latency'),
+  /** The dimension whose value is `on` (new variant) or `off` (stable variant). */
+  variantDimension: z.string().regex(METRIC_NAME).default('Variant'),
+  /** Extra dimensions every metric carries, e.g. `{ "Service": "checkout" }`. */
+  dimensions: z.record(z.string().regex(METRIC_NAME), z.string().min(1).max(1024)).default({}),
+});
+
 export const appConfigFlagTargetSchema = z.strictObject({
   kind: z.literal('appconfig-flag'),
   application: z.string().regex(APPCONFIG_ID, 'must be an AppConfig application id or name'),
   environment: z.string().regex(APPCONFIG_ID, 'must be an AppConfig environment id or name'),
   profile: z.string().regex(APPCONFIG_ID, 'must be an AppConfig configuration profile id or name'),
   flag: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'must be a feature flag key'),
+  metrics: flagMetricsSchema.prefault({}),
 });
+
+export type FlagMetrics = z.output<typeof flagMetricsSchema>;
 
 export const targetSchema = z.discriminatedUnion('kind', [lambdaAliasTargetSchema, appConfigFlagTargetSchema]);
 

@@ -1,7 +1,7 @@
 /** Verdicts are values, not booleans: the reason travels with the outcome. */
 export type VerdictValue = 'pass' | 'continue' | 'fail' | 'inconclusive' | 'error';
 
-export type SignalName = 'errors' | 'latency' | 'traffic' | 'saturation';
+export type SignalName = 'errors' | 'latency' | 'traffic' | 'saturation' | 'alarms' | 'custom';
 
 /**
  * Per-signal outcome.

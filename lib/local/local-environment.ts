@@ -2,12 +2,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLedgerTable, Ledger, type LedgerEvent } from '../adapters/ledger';
 import type { ControllerDeps } from '../controller/dependencies';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
-import { SimulatedFleet, SimulatedMetricProvider, simulatedTrafficRouters, type TrafficModel } from './fleet';
+import { SimulatedAlarmSource, SimulatedFleet, SimulatedMetricProvider, simulatedTrafficRouters, type TrafficModel } from './fleet';
 import { VirtualClock } from './virtual-clock';
 
 export interface LocalWorld {
   readonly deps: ControllerDeps;
   readonly fleet: SimulatedFleet;
+  readonly alarms: SimulatedAlarmSource;
   readonly clock: VirtualClock;
   readonly ledger: Ledger;
 }
@@ -35,13 +36,15 @@ export async function createLocalWorld(options: LocalWorldOptions): Promise<Loca
   await createLedgerTable(options.client, tableName);
   const ledger = new Ledger({ client: options.client, tableName, clock, onEvent: options.onLedgerEvent });
   const fleet = new SimulatedFleet({ model: options.model, seed: options.seed, clock });
+  const alarms = new SimulatedAlarmSource();
   const deps: ControllerDeps = {
     routers: simulatedTrafficRouters(fleet),
     metrics: new SimulatedMetricProvider(fleet),
+    alarms,
     ledger,
     clock,
   };
-  return { deps, fleet, clock, ledger };
+  return { deps, fleet, alarms, clock, ledger };
 }
 
 /** Starts DynamoDB Local for the duration of `work`, and always stops it. */

@@ -1,6 +1,10 @@
-import type { Cohort, MinuteAggregate } from '../../domain/aggregates';
+import type { Cohort, CustomPoint, FiringAlarm, MinuteAggregate } from '../../domain/aggregates';
+
+export type { CustomPoint, FiringAlarm };
+import type { CustomMetric } from '../../domain/policy';
 import type { Target } from '../../domain/targets';
 
+/** Golden-signal figures of one version of one target, per minute. */
 export interface MetricQuery {
   /** Caller's id for this query; the result map is keyed by it. */
   readonly id: string;
@@ -16,11 +20,37 @@ export interface MetricQuery {
   readonly slowThresholdMs?: number;
 }
 
+/** One of the user's own metrics, per minute: for one version (when it has a version dimension) or as a whole. */
+export interface CustomMetricQuery {
+  readonly id: string;
+  readonly metric: CustomMetric;
+  /** The value of `metric.versionDimension` to select; absent for a metric judged as a whole. */
+  readonly version?: string;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** Everything one evaluation needs, asked for at once. */
+export interface MetricBatch {
+  readonly golden: readonly MetricQuery[];
+  readonly custom?: readonly CustomMetricQuery[];
+}
+
+export interface MetricResults {
+  readonly golden: ReadonlyMap<string, readonly MinuteAggregate[]>;
+  readonly custom: ReadonlyMap<string, readonly CustomPoint[]>;
+}
+
 /**
- * Fetches per-minute aggregates. One call per evaluation carries every query of every target,
+ * Fetches per-minute figures. One call per evaluation carries every query of every target,
  * because CloudWatch's GetMetricData is rate-limited per account and priced per metric.
  * Minutes with no data are absent from the result, never zero-filled.
  */
 export interface MetricProvider {
-  fetch(queries: readonly MetricQuery[]): Promise<ReadonlyMap<string, readonly MinuteAggregate[]>>;
+  fetch(batch: MetricBatch): Promise<MetricResults>;
+}
+
+/** Reads the state of the alarms a policy names. */
+export interface AlarmSource {
+  firing(alarmNames: readonly string[]): Promise<FiringAlarm[]>;
 }

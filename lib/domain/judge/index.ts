@@ -1,4 +1,4 @@
-export { judge, countTestsPerStep, type JudgeInput, type JudgeStep, type TargetWindow } from './judge';
+export { judge, countTestsPerStep, type CustomMetricWindow, type JudgeInput, type JudgeStep, type TargetWindow } from './judge';
 export type { SignalContext } from './window';
 export {
   bernoulliLlr,

@@ -1,5 +1,5 @@
-import { sumOf } from '../aggregates';
-import type { Policy } from '../policy';
+import { sumOf, type CustomPoint, type FiringAlarm } from '../aggregates';
+import type { CustomMetric, Policy } from '../policy';
 import type { SignalResult, Verdict, VerdictValue } from '../verdict';
 import { about, count } from './format';
 import { MORE_CANARY_REQUESTS } from './signals/count-test';
@@ -28,6 +28,22 @@ export interface JudgeInput {
   /** α for each individual test: the planner already split policy.falseRollbackBudget over signals × targets × steps. */
   readonly alphaPerTest: number;
   readonly targets: readonly TargetWindow[];
+  /** Alarms named by the policy that are in ALARM right now. @default - none */
+  readonly firingAlarms?: readonly FiringAlarm[];
+  /** The policy's custom metrics over the same window. @default - none */
+  readonly custom?: readonly CustomMetricWindow[];
+}
+
+/**
+ * One custom metric over the evaluation window. With a version dimension it is read per target:
+ * the canary's and the baseline's series; without, once, as a whole (`baseline` absent).
+ */
+export interface CustomMetricWindow {
+  readonly metric: CustomMetric;
+  /** The target it was read for, or `*` for a metric judged as a whole. */
+  readonly targetKey: string;
+  readonly canary: readonly CustomPoint[];
+  readonly baseline?: readonly CustomPoint[];
 }
 
 /** The signals whose sequential test can fail a step, one test each per target. */

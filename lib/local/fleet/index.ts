@@ -4,3 +4,4 @@ export * from './prng';
 export * from './simulated-fleet';
 export * from './simulated-router';
 export * from './simulated-metrics';
+export * from './simulated-alarms';

@@ -1,4 +1,4 @@
-import type { MetricProvider, MetricQuery } from '../../adapters/metrics/metric-provider';
+import type { CustomPoint, MetricBatch, MetricProvider, MetricQuery, MetricResults } from '../../adapters/metrics/metric-provider';
 import type { Cohort, MinuteAggregate } from '../../domain/aggregates';
 import type { SimulatedFleet } from './simulated-fleet';
 
@@ -10,14 +10,17 @@ import type { SimulatedFleet } from './simulated-fleet';
 export class SimulatedMetricProvider implements MetricProvider {
   constructor(private readonly fleet: SimulatedFleet) {}
 
-  async fetch(queries: readonly MetricQuery[]): Promise<ReadonlyMap<string, readonly MinuteAggregate[]>> {
-    const results = new Map<string, readonly MinuteAggregate[]>();
-    for (const query of queries) {
+  async fetch(batch: MetricBatch): Promise<MetricResults> {
+    const golden = new Map<string, readonly MinuteAggregate[]>();
+    const custom = new Map<string, readonly CustomPoint[]>();
+    for (const query of batch.golden) {
       // GetMetricData refuses duplicate ids; silently keeping one would hide a caller's bug.
-      if (results.has(query.id)) throw new Error(`duplicate metric query id "${query.id}"`);
-      results.set(query.id, this.series(query));
+      if (golden.has(query.id)) throw new Error(`duplicate metric query id "${query.id}"`);
+      golden.set(query.id, this.series(query));
     }
-    return results;
+    // The fleet models the golden signals only: a user's own metrics have no data locally.
+    for (const query of batch.custom ?? []) custom.set(query.id, []);
+    return { golden, custom };
   }
 
   private series(query: MetricQuery): readonly MinuteAggregate[] {

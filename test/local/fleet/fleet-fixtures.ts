@@ -1,6 +1,6 @@
 import { MINUTE_MS } from '../../../lib/domain/clock';
 import { T0, TestClock } from '../../helpers/clock';
-import type { AppConfigFlagTarget, LambdaAliasTarget } from '../../../lib/domain/targets';
+import { appConfigFlagTargetSchema, type AppConfigFlagTarget, type LambdaAliasTarget } from '../../../lib/domain/targets';
 import { SimulatedFleet } from '../../../lib/local/fleet/simulated-fleet';
 import { parseTrafficModel, type TrafficModel, type TrafficModelInput } from '../../../lib/local/fleet/traffic-model';
 import { scenarioByName } from '../../../lib/local/fleet/scenarios';
@@ -20,7 +20,7 @@ export function newLambdaTarget(overrides: Partial<LambdaAliasTarget> = {}): Lam
 }
 
 export function newFlagTarget(overrides: Partial<AppConfigFlagTarget> = {}): AppConfigFlagTarget {
-  return { kind: 'appconfig-flag', application: 'shop', environment: 'prod', profile: 'flags', flag: 'newCheckout', ...overrides };
+  return appConfigFlagTargetSchema.parse({ kind: 'appconfig-flag', application: 'shop', environment: 'prod', profile: 'flags', flag: 'newCheckout', ...overrides });
 }
 
 export function testModel(input: Partial<TrafficModelInput> = {}): TrafficModel {

@@ -23,7 +23,7 @@ describe('SimulatedMetricProvider', () => {
     it('returns the new version’s figures as the canary and the stable version’s as the baseline', async () => {
       const target = newLambdaTarget();
       const { fleet, provider } = await rolloutAtTenPercent(target);
-      const results = await provider.fetch([query(target, 'canary', '8'), query(target, 'baseline', '7')]);
+      const results = (await provider.fetch({ golden: [query(target, 'canary', '8'), query(target, 'baseline', '7')] })).golden;
       const key = targetKey(target);
       expect(results.get('canary_8')).toEqual(fleet.series(key, 'canary', minutesAfter(T0, -10), minutesAfter(T0, 30), { slowThresholdMs: 300 }));
       expect(results.get('baseline_7')).toEqual(fleet.series(key, 'baseline', minutesAfter(T0, -10), minutesAfter(T0, 30), { slowThresholdMs: 300 }));
@@ -34,21 +34,21 @@ describe('SimulatedMetricProvider', () => {
     it('decides by version, not by the cohort label', async () => {
       const target = newLambdaTarget();
       const { provider } = await rolloutAtTenPercent(target);
-      const results = await provider.fetch([query(target, 'baseline', '8', { id: 'a' }), query(target, 'canary', '8', { id: 'b' })]);
+      const results = (await provider.fetch({ golden: [query(target, 'baseline', '8', { id: 'a' }), query(target, 'canary', '8', { id: 'b' })] })).golden;
       expect(results.get('a')).toEqual(results.get('b'));
     });
 
     it('returns nothing for a version that is neither stable nor new', async () => {
       const target = newLambdaTarget();
       const { provider } = await rolloutAtTenPercent(target);
-      const results = await provider.fetch([query(target, 'baseline', '3')]);
+      const results = (await provider.fetch({ golden: [query(target, 'baseline', '3')] })).golden;
       expect(results.get('baseline_3')).toEqual([]);
     });
 
     it('answers flags by variant: "on" is the canary, "off" the baseline', async () => {
       const flag = newFlagTarget();
       const { provider } = await rolloutAtTenPercent(flag);
-      const results = await provider.fetch([query(flag, 'canary', 'on'), query(flag, 'baseline', 'off')]);
+      const results = (await provider.fetch({ golden: [query(flag, 'canary', 'on'), query(flag, 'baseline', 'off')] })).golden;
       const on = results.get('canary_on')!;
       const off = results.get('baseline_off')!;
       const onRequests = sumOf(on, 'requests');
@@ -61,7 +61,7 @@ describe('SimulatedMetricProvider', () => {
     it('counts slow requests only when asked for a threshold', async () => {
       const target = newLambdaTarget();
       const { provider } = await rolloutAtTenPercent(target);
-      const results = await provider.fetch([query(target, 'baseline', '7', { slowThresholdMs: undefined })]);
+      const results = (await provider.fetch({ golden: [query(target, 'baseline', '7', { slowThresholdMs: undefined })] })).golden;
       expect(results.get('baseline_7')!.every((m) => m.slowRequests === 0)).toBe(true);
     });
 
@@ -69,7 +69,7 @@ describe('SimulatedMetricProvider', () => {
       const { fleet } = newTestFleet();
       const provider = new SimulatedMetricProvider(fleet);
       const target = newLambdaTarget({ functionName: 'fresh' });
-      const results = await provider.fetch([query(target, 'baseline', '7', { from: minutesAfter(T0, -20), to: minutesAfter(T0, -10) })]);
+      const results = (await provider.fetch({ golden: [query(target, 'baseline', '7', { from: minutesAfter(T0, -20), to: minutesAfter(T0, -10) })] })).golden;
       expect(results.get('baseline_7')).toHaveLength(10);
       expect(fleet.state(targetKey(target))).toMatchObject({ functionVersion: '7', additionalVersion: null });
     });
@@ -77,7 +77,7 @@ describe('SimulatedMetricProvider', () => {
     it('refuses duplicate query ids', async () => {
       const target = newLambdaTarget();
       const { provider } = await rolloutAtTenPercent(target);
-      await expect(provider.fetch([query(target, 'canary', '8'), query(target, 'canary', '8')])).rejects.toThrow('duplicate metric query id "canary_8"');
+      await expect(provider.fetch({ golden: [query(target, 'canary', '8'), query(target, 'canary', '8')] })).rejects.toThrow('duplicate metric query id "canary_8"');
     });
   });
 });
