@@ -1,14 +1,15 @@
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import type { ControllerDeps } from '../lib/controller/dependencies';
-import { cursorFor, loadRollout } from '../lib/controller/rollout-context';
+import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 
 /** Makes the new version the only one serving, then starts the final bake if the strategy has one. */
 export function makePromoteHandler(deps: ControllerDeps) {
   return async (cursor: RolloutCursor): Promise<RolloutCursor> => {
     const ctx = await loadRollout(deps.ledger, cursor.rolloutId);
+    const previousWeight = weightInEffect(ctx, cursor.stepIndex);
     for (const { target, captured } of ctx.targets) {
-      await routerFor(deps.routers, target).promote(target, captured);
+      await routerFor(deps.routers, target).promote(target, captured, previousWeight);
     }
     const now = deps.clock.now();
     const finalBake = ctx.plan.finalBakeSeconds > 0;

@@ -1,6 +1,6 @@
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import type { ControllerDeps } from '../lib/controller/dependencies';
-import { cursorFor, loadRollout } from '../lib/controller/rollout-context';
+import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { RolloutStateError } from '../lib/domain/errors';
 
@@ -12,9 +12,10 @@ export function makeShiftHandler(deps: ControllerDeps) {
     const step = ctx.plan.steps[stepIndex];
     if (!step) throw new RolloutStateError(`rollout ${cursor.rolloutId} has no step ${stepIndex} to shift to`);
 
+    const previousWeight = weightInEffect(ctx, cursor.stepIndex);
     // A failure part-way leaves some targets shifted; the state machine's Catch restores them all.
     for (const { target, captured } of ctx.targets) {
-      await routerFor(deps.routers, target).setWeight(target, captured, step.weight);
+      await routerFor(deps.routers, target).setWeight(target, captured, step.weight, previousWeight);
     }
     const now = deps.clock.now();
     await deps.ledger.updateRollout(cursor.rolloutId, { status: 'IN_PROGRESS' });

@@ -60,3 +60,8 @@ export function oneLine(text: string, max = 500): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** The weight fledge set for the step at `stepIndex`: 0 before the first shift. */
+export function weightInEffect(ctx: RolloutContext, stepIndex: number): number {
+  return stepIndex >= 0 ? (ctx.plan.steps[stepIndex]?.weight ?? 0) : 0;
+}

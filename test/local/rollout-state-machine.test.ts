@@ -92,9 +92,9 @@ describe('the rollout state machine, run locally on its real definition', () => 
         ...w.deps.routers['appconfig-flag'],
         capture: (t) => w.deps.routers['appconfig-flag'].capture(t),
         restore: (t, c) => w.deps.routers['appconfig-flag'].restore(t, c),
-        setWeight: async (t, c, weight) => {
+        setWeight: async (t, c, weight, previous) => {
           if (weight === 5) throw new Error('simulated AppConfig outage');
-          return w.deps.routers['appconfig-flag'].setWeight(t, c, weight);
+          return w.deps.routers['appconfig-flag'].setWeight(t, c, weight, previous);
         },
       },
     };

@@ -29,10 +29,15 @@ export interface RestoreResult {
 export interface TrafficRouter<T extends Target = Target> {
   /** Reads and validates the target's current state; refuses targets that cannot be rolled out. */
   capture(target: T): Promise<CapturedState>;
-  /** Sends `weightPercent` (0–100) of traffic to the new version. Raises DriftError on foreign changes. */
-  setWeight(target: T, captured: CapturedState, weightPercent: number): Promise<void>;
-  /** Makes the new version the only one serving. */
-  promote(target: T, captured: CapturedState): Promise<void>;
+  /**
+   * Sends `weightPercent` (0–100) of traffic to the new version. `previousWeightPercent` is what
+   * fledge set last (0 before the first shift): a target showing anything else was changed by
+   * someone else, and the router raises DriftError. A target already at `weightPercent` is left
+   * as it is, so a retried shift is harmless.
+   */
+  setWeight(target: T, captured: CapturedState, weightPercent: number, previousWeightPercent: number): Promise<void>;
+  /** Makes the new version the only one serving, checking for drift like setWeight. */
+  promote(target: T, captured: CapturedState, previousWeightPercent: number): Promise<void>;
   /** Puts the target back exactly as captured. Must be safe to call more than once. */
   restore(target: T, captured: CapturedState): Promise<RestoreResult>;
 }

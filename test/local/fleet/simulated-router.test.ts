@@ -241,8 +241,8 @@ describe('SimulatedTrafficRouter', () => {
       const routers = simulatedTrafficRouters(fleet);
       const capturedAlias = await routerFor(routers, alias).capture(alias);
       const capturedFlag = await routerFor(routers, flag).capture(flag);
-      await routerFor(routers, alias).setWeight(alias, capturedAlias, 10);
-      await routerFor(routers, flag).setWeight(flag, capturedFlag, 10);
+      await routerFor(routers, alias).setWeight(alias, capturedAlias, 10, 0);
+      await routerFor(routers, flag).setWeight(flag, capturedFlag, 10, 0);
       expect(fleet.weightAt(aliasKey, clock.now())).toBe(10);
       expect(fleet.state(flagKey)).toMatchObject({ enabledPercentage: 10 });
     });
