@@ -38,7 +38,7 @@ export const appConfigFlagTargetSchema = z.strictObject({
   application: z.string().regex(APPCONFIG_ID, 'must be an AppConfig application id or name'),
   environment: z.string().regex(APPCONFIG_ID, 'must be an AppConfig environment id or name'),
   profile: z.string().regex(APPCONFIG_ID, 'must be an AppConfig configuration profile id or name'),
-  flag: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'must be a feature flag key'),
+  flag: z.string().regex(/^[a-z][a-zA-Z0-9_-]{0,63}$/, 'must be an AppConfig feature flag key (starts with a lowercase letter; letters, digits, _ and -)'),
   metrics: flagMetricsSchema.prefault({}),
 });
 
