@@ -1,3 +1,4 @@
+import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { customWindows, evaluationBatch, evaluationWindow, targetWindows } from '../lib/controller/evaluation-window';
 import { plainJson } from '../lib/controller/json';
@@ -82,3 +83,6 @@ function judgedStep(ctx: RolloutContext, cursor: RolloutCursor): JudgeInput['ste
   const step = ctx.plan.steps[cursor.stepIndex];
   return { weight: step.weight, minBakeSeconds: step.minBakeSeconds, maxBakeSeconds: step.maxBakeSeconds, minSamples: step.minSamples };
 }
+
+/** The Lambda entry point in AWS. */
+export const handler = lambdaEntry('evaluate', makeEvaluateHandler);

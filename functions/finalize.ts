@@ -1,3 +1,4 @@
+import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { loadRollout } from '../lib/controller/rollout-context';
 import type { FinalizeResult, RolloutCursor } from '../lib/domain/cursor';
@@ -14,3 +15,6 @@ export function makeFinalizeHandler(deps: ControllerDeps) {
     return { rolloutId: cursor.rolloutId, outcome: 'promoted', detail };
   };
 }
+
+/** The Lambda entry point in AWS. */
+export const handler = lambdaEntry('finalize', makeFinalizeHandler);

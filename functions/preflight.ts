@@ -1,3 +1,4 @@
+import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { randomUUID } from 'node:crypto';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
@@ -111,3 +112,6 @@ function newRolloutId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `r-${stamp}-${randomUUID().slice(0, 8)}`;
 }
+
+/** The Lambda entry point in AWS. */
+export const handler = lambdaEntry('preflight', makePreflightHandler);

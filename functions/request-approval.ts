@@ -1,3 +1,4 @@
+import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { APPROVAL_TIMEOUT_SECONDS } from '../lib/domain/plan';
@@ -30,3 +31,6 @@ export function makeRequestApprovalHandler(deps: ControllerDeps) {
     return {};
   };
 }
+
+/** The Lambda entry point in AWS. */
+export const handler = lambdaEntry('request-approval', makeRequestApprovalHandler);

@@ -1,3 +1,4 @@
+import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor, type RestoreResult } from '../lib/adapters/traffic/traffic-router';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { plainJson } from '../lib/controller/json';
@@ -68,3 +69,6 @@ function causeMessage(cause: string | undefined): string {
     return cause;
   }
 }
+
+/** The Lambda entry point in AWS. */
+export const handler = lambdaEntry('rollback', makeRollbackHandler);

@@ -1,3 +1,4 @@
+import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
@@ -28,3 +29,6 @@ export function makeShiftHandler(deps: ControllerDeps) {
     return cursorFor(ctx, { stepIndex, phase: 'step', phaseStartedAt: now.toISOString(), decision: 'wait' });
   };
 }
+
+/** The Lambda entry point in AWS. */
+export const handler = lambdaEntry('shift', makeShiftHandler);

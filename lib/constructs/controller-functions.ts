@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../runtime/env';
+import { HANDLER_NAMES, type HandlerName, type RolloutFunctions } from './rollout-definition';
+
+/** Source file of each handler, under functions/. */
+const ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
+  preflight: 'preflight.ts',
+  shift: 'shift.ts',
+  evaluate: 'evaluate.ts',
+  requestApproval: 'request-approval.ts',
+  promote: 'promote.ts',
+  finalize: 'finalize.ts',
+  rollback: 'rollback.ts',
+};
+
+/** Shifts wait for AppConfig deployments to complete; the others only read and judge. */
+const TIMEOUTS: Readonly<Record<HandlerName, Duration>> = {
+  preflight: Duration.seconds(60),
+  shift: Duration.seconds(120),
+  evaluate: Duration.seconds(60),
+  requestApproval: Duration.seconds(30),
+  promote: Duration.seconds(120),
+  finalize: Duration.seconds(30),
+  rollback: Duration.seconds(180),
+};
+
+export interface ControllerFunctionsProps {
+  readonly tableName: string;
+  readonly deploymentStrategyId: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default - events are kept forever */
+  readonly eventRetentionDays?: number;
+}
+
+/** One Lambda function per task state: Node.js 24 on arm64, Powertools logs, X-Ray tracing. */
+export class ControllerFunctions extends Construct {
+  readonly functions: RolloutFunctions & Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: ControllerFunctionsProps) {
+    super(scope, id);
+    const environment: Record<string, string> = {
+      [ENV.tableName]: props.tableName,
+      [ENV.deploymentStrategyId]: props.deploymentStrategyId,
+      POWERTOOLS_SERVICE_NAME: 'fledge',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...(props.eventRetentionDays !== undefined ? { [ENV.eventRetentionDays]: String(props.eventRetentionDays) } : {}),
+    };
+    const entries = HANDLER_NAMES.map((name) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // Its own role with no managed policy: logs go to this function's log group and nowhere else.
+      const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
+      const fn = new nodejs.NodejsFunction(this, name, {
+        role,
+        entry: join(__dirname, '../../functions', ENTRY_FILES[name]),
+        handler: 'handler',
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 512,
+        timeout: TIMEOUTS[name],
+        tracing: lambda.Tracing.ACTIVE,
+        logGroup,
+        environment,
+        description: `fledge rollout controller: ${name}`,
+        bundling: {
+          minify: true,
+          sourceMap: true,
+          target: 'node24',
+          // The Node.js runtime ships AWS SDK v3; bundling it again only adds cold-start time.
+          externalModules: ['@aws-sdk/*'],
+        },
+      });
+      return [name, fn] as const;
+    });
+    this.functions = Object.fromEntries(entries) as ControllerFunctions['functions'];
+  }
+}

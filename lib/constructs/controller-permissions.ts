@@ -1,0 +1,131 @@
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { HandlerName } from './rollout-definition';
+
+/** What a controller function may do, beyond writing its logs and traces. */
+export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'metrics' | 'alarms';
+
+/**
+ * Least privilege per function: each gets only what its handler's code calls. The IAM cross-check
+ * test (test/constructs/iam-cross-check.test.ts) runs every handler against mocked AWS APIs and
+ * fails if a call it makes is not allowed here.
+ */
+export const HANDLER_CAPABILITIES: Readonly<Record<HandlerName, readonly Capability[]>> = {
+  preflight: ['ledger', 'readTargets', 'metrics', 'alarms'],
+  shift: ['ledger', 'writeTargets'],
+  evaluate: ['ledger', 'metrics', 'alarms'],
+  requestApproval: ['ledger'],
+  promote: ['ledger', 'writeTargets'],
+  finalize: ['ledger'],
+  rollback: ['ledger', 'writeTargets'],
+};
+
+/** An AppConfig application fledge may roll flags out in, optionally narrowed to one environment. */
+export interface AppConfigScope {
+  /** Application id (IAM ARNs use ids, not names). */
+  readonly application: string;
+  /**
+   * Environment id.
+   * @default - every environment of the application
+   */
+  readonly environment?: string;
+}
+
+export interface TargetScope {
+  /** Function names or unqualified function ARNs. */
+  readonly functions: readonly string[];
+  readonly appConfig: readonly AppConfigScope[];
+  /** Id of the immediate deployment strategy the stack creates. */
+  readonly deploymentStrategyId: string;
+}
+
+const LAMBDA_READ = ['lambda:GetAlias', 'lambda:GetFunctionConfiguration'];
+const LAMBDA_WRITE = ['lambda:UpdateAlias'];
+const APPCONFIG_READ = ['appconfig:ListDeployments', 'appconfig:GetDeployment', 'appconfig:GetHostedConfigurationVersion'];
+const APPCONFIG_WRITE = ['appconfig:CreateHostedConfigurationVersion', 'appconfig:StartDeployment', 'appconfig:StopDeployment'];
+
+/**
+ * A statement and, when its resources contain a wildcard, why: the construct acknowledges the
+ * cdk-nag finding with exactly this reason, so the reason lives beside the grant.
+ */
+export interface Grant {
+  readonly statement: iam.PolicyStatement;
+  readonly wildcardReason?: string;
+}
+
+/** IAM statements for a capability, scoped to the configured targets. The ledger is granted by the table. */
+export function grantsFor(scope: Construct, capability: Exclude<Capability, 'ledger'>, targets: TargetScope): Grant[] {
+  switch (capability) {
+    case 'readTargets':
+      return targetGrants(scope, targets, LAMBDA_READ, APPCONFIG_READ);
+    case 'writeTargets':
+      return targetGrants(scope, targets, [...LAMBDA_READ, ...LAMBDA_WRITE], [...APPCONFIG_READ, ...APPCONFIG_WRITE]);
+    case 'metrics':
+      return [
+        {
+          statement: new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+          wildcardReason: 'cloudwatch:GetMetricData has no resource-level permissions in IAM; "*" is the only resource it accepts',
+        },
+      ];
+    case 'alarms':
+      return [
+        {
+          statement: new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArn(scope, '*')] }),
+          wildcardReason: "alarm names come with each rollout request's policy, so any alarm of this account and region may be read (read-only)",
+        },
+      ];
+  }
+}
+
+function targetGrants(scope: Construct, targets: TargetScope, lambdaActions: string[], appConfigActions: string[]): Grant[] {
+  const grants: Grant[] = [];
+  if (targets.functions.length > 0) {
+    const resources = targets.functions.flatMap((fn) => {
+      const arn = functionArn(scope, fn);
+      return [arn, `${arn}:*`];
+    });
+    grants.push({
+      statement: new iam.PolicyStatement({ actions: lambdaActions, resources }),
+      wildcardReason: 'only the configured functions; ":*" covers their alias and version qualifiers, which each rollout request names',
+    });
+  }
+  if (targets.appConfig.length > 0) {
+    const resources = targets.appConfig.flatMap((t) => appConfigResources(scope, t));
+    resources.push(appConfigArn(scope, `deploymentstrategy/${targets.deploymentStrategyId}`));
+    grants.push({
+      statement: new iam.PolicyStatement({ actions: appConfigActions, resources }),
+      wildcardReason:
+        "only the configured applications (and environments); the wildcards cover the configuration profiles each request names and the deployments AppConfig numbers",
+    });
+  }
+  return grants;
+}
+
+/**
+ * An application's configuration profiles and hosted versions (any profile: flags are chosen per
+ * request), and its environments' deployments: every environment, or only the one configured.
+ */
+function appConfigResources(scope: Construct, target: AppConfigScope): string[] {
+  const app = `application/${target.application}`;
+  const environment = `${app}/environment/${target.environment ?? '*'}`;
+  return [
+    appConfigArn(scope, app),
+    appConfigArn(scope, `${app}/configurationprofile/*`),
+    appConfigArn(scope, environment),
+    appConfigArn(scope, `${environment}/*`),
+  ];
+}
+
+export function functionArn(scope: Construct, nameOrArn: string): string {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  return Stack.of(scope).formatArn({ service: 'lambda', resource: 'function', resourceName: nameOrArn, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+function appConfigArn(scope: Construct, resource: string): string {
+  return Arn.format({ service: 'appconfig', resource }, Stack.of(scope));
+}
+
+function alarmArn(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}

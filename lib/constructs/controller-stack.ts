@@ -1,0 +1,19 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { RolloutController, type RolloutControllerProps } from './rollout-controller';
+
+export type ControllerStackProps = StackProps & RolloutControllerProps;
+
+/** The deployable stack: one RolloutController and the outputs a pipeline needs to start rollouts. */
+export class ControllerStack extends Stack {
+  readonly controller: RolloutController;
+
+  constructor(scope: Construct, id: string, props: ControllerStackProps) {
+    super(scope, id, props);
+    this.controller = new RolloutController(this, 'Controller', props);
+    new CfnOutput(this, 'StateMachineArn', { value: this.controller.stateMachine.stateMachineArn, description: 'Start rollouts here' });
+    new CfnOutput(this, 'LedgerTableName', { value: this.controller.ledger.table.tableName, description: 'Every rollout, measurement and decision' });
+    new CfnOutput(this, 'DashboardUrl', { value: this.controller.dashboardUrl });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.controller.topic.topicArn });
+  }
+}

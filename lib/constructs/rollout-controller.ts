@@ -1,0 +1,228 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as appconfig from 'aws-cdk-lib/aws-appconfig';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRICS } from '../runtime/ledger-metrics';
+import { ControllerFunctions } from './controller-functions';
+import { grantsFor, HANDLER_CAPABILITIES, type AppConfigScope, type TargetScope } from './controller-permissions';
+import { acknowledgeWildcards, XRAY_REASON, XRAY_STATEMENT } from './nag-acknowledgements';
+import { LedgerTable } from './ledger-table';
+import { HANDLER_NAMES } from './rollout-definition';
+import { RolloutDashboard } from './rollout-dashboard';
+import { RolloutStateMachine } from './rollout-state-machine';
+
+export interface RolloutControllerProps {
+  /**
+   * Lambda functions (names, or unqualified ARNs) whose aliases fledge may shift.
+   * @default - none; give at least one function or AppConfig application
+   */
+  readonly functions?: readonly string[];
+  /**
+   * AppConfig applications (ids) whose feature flags fledge may roll out.
+   * @default - none; give at least one function or AppConfig application
+   */
+  readonly appConfig?: readonly AppConfigScope[];
+  /**
+   * How long the controller functions' and the state machine's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Ledger events expire this many days after they are written (DynamoDB TTL).
+   * @default - events are kept forever
+   */
+  readonly eventRetentionDays?: number;
+  /**
+   * What happens to the ledger table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly ledgerRemovalPolicy?: RemovalPolicy;
+  /**
+   * Where rollout outcomes and controller alarms are sent.
+   * @default - a new topic
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+const FUNCTION_NAME_OR_ARN = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
+const APPCONFIG_ID = /^[a-z0-9]{4,7}$/;
+
+/**
+ * The fledge rollout controller: the state machine local mode runs, its Lambda functions with
+ * least-privilege roles scoped to the configured targets, the DynamoDB ledger, the immediate
+ * AppConfig deployment strategy, outcome notifications, a dashboard and an alarm.
+ */
+export class RolloutController extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly ledger: LedgerTable;
+  readonly functions: ControllerFunctions;
+  readonly deploymentStrategy: appconfig.DeploymentStrategy;
+  readonly topic: sns.ITopic;
+  readonly dashboard: RolloutDashboard;
+  readonly failureAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RolloutControllerProps = {}) {
+    super(scope, id);
+    const functionTargets = validateFunctions(props.functions ?? []);
+    const appConfigTargets = validateAppConfig(props.appConfig ?? []);
+    if (functionTargets.length === 0 && appConfigTargets.length === 0) {
+      throw new Error('RolloutController needs at least one Lambda function or AppConfig application to roll out (props.functions or props.appConfig)');
+    }
+    if (props.eventRetentionDays !== undefined && !(props.eventRetentionDays >= 1)) {
+      throw new Error(`eventRetentionDays must be at least 1, got ${props.eventRetentionDays}; leave it out to keep events forever`);
+    }
+
+    this.ledger = new LedgerTable(this, 'Ledger', { removalPolicy: props.ledgerRemovalPolicy });
+    // Each flag change is deployed at once: fledge, not AppConfig, decides how fast traffic moves.
+    this.deploymentStrategy = new appconfig.DeploymentStrategy(this, 'ImmediateStrategy', {
+      rolloutStrategy: appconfig.RolloutStrategy.linear({ growthFactor: 100, deploymentDuration: Duration.minutes(0), finalBakeTime: Duration.minutes(0) }),
+      description: 'fledge: apply each flag step at once; fledge paces the rollout',
+    });
+    this.functions = new ControllerFunctions(this, 'Functions', {
+      tableName: this.ledger.table.tableName,
+      deploymentStrategyId: this.deploymentStrategy.deploymentStrategyId,
+      logRetention: props.logRetention,
+      eventRetentionDays: props.eventRetentionDays,
+    });
+    const targets: TargetScope = {
+      functions: functionTargets,
+      appConfig: appConfigTargets,
+      deploymentStrategyId: this.deploymentStrategy.deploymentStrategyId,
+    };
+    this.grantCapabilities(targets);
+
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new RolloutStateMachine(this, 'Rollout', {
+      functions: this.functions.functions,
+      stateMachineProps: {
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        tracingEnabled: true,
+        comment: 'fledge progressive rollout: shift, judge, promote or roll back',
+      },
+    }).stateMachine;
+
+    this.acknowledgeStateMachineWildcards();
+
+    this.topic = props.notificationTopic ?? new sns.Topic(this, 'Notifications', { displayName: 'fledge rollout outcomes', enforceSSL: true });
+    this.notifyOutcomes();
+
+    const controllerFailures = new cloudwatch.MathExpression({
+      expression: 'FILL(rollbackFailed, 0) + FILL(timedOut, 0)',
+      usingMetrics: {
+        rollbackFailed: new cloudwatch.Metric({ namespace: METRICS.namespace, metricName: METRICS.rollbackFailures, statistic: 'Sum', period: Duration.minutes(5) }),
+        timedOut: this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+      },
+      label: 'controller failures',
+      period: Duration.minutes(5),
+    });
+    this.failureAlarm = new cloudwatch.Alarm(this, 'ControllerFailureAlarm', {
+      metric: controllerFailures,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'A rollback could not restore its targets, or a rollout execution timed out: a target may need a human.',
+    });
+    this.failureAlarm.addAlarmAction(new actions.SnsAction(this.topic));
+
+    this.dashboard = new RolloutDashboard(this, 'Dashboard', {
+      stateMachine: this.stateMachine,
+      functions: Object.values(this.functions.functions),
+      controllerFailures,
+    });
+  }
+
+  /** Each function gets what its handler calls (HANDLER_CAPABILITIES), and each wildcard its reason. */
+  private grantCapabilities(targets: TargetScope): void {
+    for (const name of HANDLER_NAMES) {
+      const fn = this.functions.functions[name];
+      // Findings are reported on the role's policy: acknowledge them there.
+      const role = fn.role as iam.IRole;
+      const reasons = new Map<string, string[]>();
+      for (const capability of HANDLER_CAPABILITIES[name]) {
+        if (capability === 'ledger') {
+          this.ledger.grantReadWrite(fn);
+          continue;
+        }
+        for (const { statement, wildcardReason } of grantsFor(this, capability, targets)) {
+          fn.addToRolePolicy(statement);
+          if (wildcardReason) acknowledgeWildcards(role, statement, wildcardReason, reasons);
+        }
+      }
+      acknowledgeWildcards(role, XRAY_STATEMENT, XRAY_REASON, reasons);
+    }
+  }
+
+  /** CDK's own grants to the state machine role: invoking function versions, X-Ray and log delivery. */
+  private acknowledgeStateMachineWildcards(): void {
+    for (const fn of Object.values(this.functions.functions)) {
+      acknowledgeWildcards(
+        this.stateMachine,
+        new iam.PolicyStatement({ resources: [`${fn.functionArn}:*`] }),
+        "the state machine invokes only its own functions; CDK's LambdaInvoke grant adds ':*' for their versions",
+      );
+    }
+    acknowledgeWildcards(
+      this.stateMachine,
+      new iam.PolicyStatement({ resources: ['*'] }),
+      'X-Ray trace writes and CloudWatch Logs log delivery (logs:CreateLogDelivery and friends) have no resource-level permissions',
+    );
+  }
+
+  /** The console URL of the dashboard. */
+  get dashboardUrl(): string {
+    const region = Stack.of(this).region;
+    return `https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`;
+  }
+
+  /** Every execution that ends (promoted, rolled back, refused, timed out) becomes a message on the topic. */
+  private notifyOutcomes(): void {
+    new events.Rule(this, 'OutcomeRule', {
+      description: 'fledge: rollout executions that ended',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [this.stateMachine.stateMachineArn], status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      targets: [
+        new eventTargets.SnsTopic(this.topic, {
+          message: events.RuleTargetInput.fromText(
+            `fledge rollout ${events.EventField.fromPath('$.detail.name')} ended ${events.EventField.fromPath('$.detail.status')}: ` +
+              `${events.EventField.fromPath('$.detail.error')} ${events.EventField.fromPath('$.detail.cause')}`,
+          ),
+        }),
+      ],
+    });
+  }
+}
+
+function validateFunctions(functions: readonly string[]): string[] {
+  for (const fn of functions) {
+    if (!FUNCTION_NAME_OR_ARN.test(fn)) {
+      throw new Error(`functions: "${fn}" is not a Lambda function name or unqualified function ARN (no :alias or :version suffix)`);
+    }
+  }
+  return [...new Set(functions)];
+}
+
+function validateAppConfig(scopes: readonly AppConfigScope[]): AppConfigScope[] {
+  for (const s of scopes) {
+    if (!APPCONFIG_ID.test(s.application)) {
+      throw new Error(`appConfig: "${s.application}" is not an AppConfig application id (like "abc1234"); IAM ARNs need ids, not names`);
+    }
+    if (s.environment !== undefined && !APPCONFIG_ID.test(s.environment)) {
+      throw new Error(`appConfig: environment "${s.environment}" of application ${s.application} is not an AppConfig environment id`);
+    }
+  }
+  return [...scopes];
+}
