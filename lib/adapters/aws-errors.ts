@@ -19,6 +19,7 @@ const THROTTLING = new Set([
   'InternalServerError',
   'InternalServerException',
   'InternalFailure',
+  'InternalServiceFault',
 ]);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnrecognizedClientException']);
 

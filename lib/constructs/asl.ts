@@ -17,7 +17,7 @@ export interface AslTokenValues {
  * to concrete ASL. Used for local mode and to compare the synthesized template with what local mode runs.
  */
 export function resolveDefinitionString(definition: unknown, values: AslTokenValues = {}): AslDefinition {
-  return JSON.parse(resolveIntrinsic(definition, values)) as AslDefinition;
+  return JSON.parse(resolveCfnString(definition, values)) as AslDefinition;
 }
 
 export function definitionOf(stateMachine: sfn.StateMachine, values: AslTokenValues = {}): AslDefinition {
@@ -25,13 +25,14 @@ export function definitionOf(stateMachine: sfn.StateMachine, values: AslTokenVal
   return resolveDefinitionString(Stack.of(stateMachine).resolve(cfn.definitionString), values);
 }
 
-function resolveIntrinsic(value: unknown, values: AslTokenValues): string {
+/** A CloudFormation string value (`Fn::Join` of strings, `Ref` and `Fn::GetAtt`) as the concrete string it deploys to. */
+export function resolveCfnString(value: unknown, values: AslTokenValues = {}): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     if ('Fn::Join' in obj) {
       const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
-      return parts.map((p) => resolveIntrinsic(p, values)).join(separator);
+      return parts.map((p) => resolveCfnString(p, values)).join(separator);
     }
     if ('Ref' in obj) return refValue(String(obj.Ref), values);
     if ('Fn::GetAtt' in obj) {

@@ -71,8 +71,9 @@ export function grantsFor(scope: Construct, capability: Exclude<Capability, 'led
     case 'alarms':
       return [
         {
-          statement: new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArn(scope, '*')] }),
-          wildcardReason: "alarm names come with each rollout request's policy, so any alarm of this account and region may be read (read-only)",
+          statement: new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
+          wildcardReason:
+            "DescribeAlarms returns composite alarms only when granted on '*', and alarm names come with each request's policy (read-only)",
         },
       ];
   }
@@ -124,8 +125,4 @@ export function functionArn(scope: Construct, nameOrArn: string): string {
 
 function appConfigArn(scope: Construct, resource: string): string {
   return Arn.format({ service: 'appconfig', resource }, Stack.of(scope));
-}
-
-function alarmArn(scope: Construct, name: string): string {
-  return Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }

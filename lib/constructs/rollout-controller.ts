@@ -107,7 +107,6 @@ export class RolloutController extends Construct {
       stateMachineProps: {
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
         tracingEnabled: true,
-        comment: 'fledge progressive rollout: shift, judge, promote or roll back',
       },
     }).stateMachine;
 

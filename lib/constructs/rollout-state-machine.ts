@@ -8,7 +8,7 @@ export interface RolloutStateMachineProps {
    * Extra state machine settings (logging, tracing, role).
    * @default - Standard type, no logging or tracing
    */
-  readonly stateMachineProps?: Omit<sfn.StateMachineProps, 'definitionBody' | 'definition' | 'stateMachineType'>;
+  readonly stateMachineProps?: Omit<sfn.StateMachineProps, 'definitionBody' | 'definition' | 'stateMachineType' | 'comment'>;
 }
 
 /** The rollout state machine, wrapped so the stack and local mode create it the same way. */
@@ -22,6 +22,8 @@ export class RolloutStateMachine extends Construct {
       ...props.stateMachineProps,
       // Standard, not Express: rollouts bake for hours and wait for humans.
       stateMachineType: sfn.StateMachineType.STANDARD,
+      // Part of the definition itself, so set here where local mode gets it too.
+      comment: 'fledge progressive rollout: shift traffic in steps, judge each, promote or roll back',
       definitionBody: sfn.DefinitionBody.fromChainable(start),
     });
   }

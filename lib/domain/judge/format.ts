@@ -24,3 +24,13 @@ export function num(x: number, digits = 2): string {
 export function ms(x: number): string {
   return `${Math.round(x)} ms`;
 }
+
+/** A user's own metric has no known unit or scale: three significant digits, no exponent below 1e21. */
+export function figure(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
+/** Text from outside (CloudWatch's alarm reasons) may span lines; a reason must stay on one. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,5 +1,5 @@
 export { judge, countTestsPerStep, type CustomMetricWindow, type JudgeInput, type JudgeStep, type TargetWindow } from './judge';
-export type { SignalContext } from './window';
+export { WHOLE_RELEASE, type SignalContext } from './window';
 export {
   bernoulliLlr,
   evaluateSprt,
@@ -17,3 +17,5 @@ export { judgeLatency, MIN_REQUESTS_FOR_P99_GUARD } from './signals/latency';
 export { judgeTraffic } from './signals/traffic';
 export { judgeSaturation, THROTTLE_P0_FLOOR } from './signals/saturation';
 export { judgeValidationWindow } from './signals/validation';
+export { judgeAlarms } from './signals/alarms';
+export { judgeCustomMetric } from './signals/custom';

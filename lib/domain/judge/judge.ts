@@ -1,17 +1,19 @@
-import { sumOf, type CustomPoint, type FiringAlarm } from '../aggregates';
-import type { CustomMetric, Policy } from '../policy';
+import { sumOf, type FiringAlarm } from '../aggregates';
+import type { Policy } from '../policy';
 import type { SignalResult, Verdict, VerdictValue } from '../verdict';
 import { about, count } from './format';
 import { MORE_CANARY_REQUESTS } from './signals/count-test';
+import { judgeAlarms } from './signals/alarms';
+import { judgeCustomMetric, skippedCustomMetric } from './signals/custom';
 import { judgeErrors } from './signals/errors';
 import { judgeLatency } from './signals/latency';
 import { judgeSaturation } from './signals/saturation';
 import { judgeTraffic } from './signals/traffic';
 import { judgeValidationWindow } from './signals/validation';
 import { sprtBoundaries } from './sprt';
-import { assertValidSeries, spanMinutes, type SignalContext, type TargetWindow } from './window';
+import { assertValidSeries, spanMinutes, WHOLE_RELEASE, type CustomMetricWindow, type SignalContext, type TargetWindow } from './window';
 
-export type { TargetWindow } from './window';
+export type { CustomMetricWindow, TargetWindow } from './window';
 
 export interface JudgeStep {
   readonly weight: number;
@@ -34,27 +36,16 @@ export interface JudgeInput {
   readonly custom?: readonly CustomMetricWindow[];
 }
 
-/**
- * One custom metric over the evaluation window. With a version dimension it is read per target:
- * the canary's and the baseline's series; without, once, as a whole (`baseline` absent).
- */
-export interface CustomMetricWindow {
-  readonly metric: CustomMetric;
-  /** The target it was read for, or `*` for a metric judged as a whole. */
-  readonly targetKey: string;
-  readonly canary: readonly CustomPoint[];
-  readonly baseline?: readonly CustomPoint[];
-}
-
 /** The signals whose sequential test can fail a step, one test each per target. */
 const SEQUENTIAL_SIGNALS = ['errors', 'latency', 'traffic', 'saturation'] as const;
 
 /**
  * How many independent sequential tests one step runs, so the planner can split the false-rollback
  * budget over them: errors, slow requests, canary share and throttles, per target, when enabled.
- * Warnings (utilisation, total drop) cannot fail and are not counted. Neither is the latency p99
- * guard: it is a gross-regression threshold that a healthy canary does not reach, not a test with
- * a false-positive rate to budget.
+ * Warnings (utilisation, total drop) cannot fail and are not counted. Neither are the guards: the
+ * latency p99 guard, CloudWatch alarms and custom metrics fail on a fixed threshold (the user's, for
+ * the last two), not on a test with an α that the budget could split, so counting them would only
+ * make every sequential test stricter, and slower, without bounding their false rollbacks.
  */
 export function countTestsPerStep(policy: Policy, targetCount: number): number {
   return targetCount * SEQUENTIAL_SIGNALS.filter((signal) => policy[signal].enabled).length;
@@ -83,7 +74,11 @@ function judgeOrThrow(input: JudgeInput): Verdict {
     beta: input.policy.missedRegressionRate,
     truncated: elapsed >= step.maxBakeSeconds,
   };
-  const signals = targets.flatMap((w) => (isValidation(w) ? judgeValidationWindow(w) : judgeTarget(w, ctx)));
+  const signals = [
+    ...alarmSignals(input),
+    ...targets.flatMap((w) => (isValidation(w) ? judgeValidationWindow(w) : judgeTarget(w, ctx))),
+    ...(input.custom ?? []).map((c) => (isValidationFor(c, targets) ? skippedCustomMetric(c) : judgeCustomMetric(c))),
+  ];
   const verdict = (value: VerdictValue, reason: string): Verdict => ({
     value,
     reason,
@@ -95,7 +90,7 @@ function judgeOrThrow(input: JudgeInput): Verdict {
   const failed = signals.filter((s) => s.status === 'fail');
   if (failed.length > 0) {
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more failing signal${failed.length > 2 ? 's' : ''})` : '';
-    return verdict('fail', `${failed[0].signal} failed on ${failed[0].targetKey}: ${failed[0].reason}${more}`);
+    return verdict('fail', `${where(failed[0], 'failed')}: ${failed[0].reason}${more}`);
   }
 
   const atMaxBake = elapsed >= step.maxBakeSeconds;
@@ -126,16 +121,38 @@ function isValidation(window: TargetWindow): boolean {
   return window.expectedCanaryShare === 0;
 }
 
+/**
+ * Alarms watch the whole function, not the canary's traffic, so they apply on every step, a 0%
+ * validation step included. Like custom metrics they are opt-in: without named alarms the verdict
+ * carries no alarms result, unless one fires anyway (a firing alarm is never dropped).
+ */
+function alarmSignals(input: JudgeInput): SignalResult[] {
+  const firing = input.firingAlarms ?? [];
+  return input.policy.alarms.length > 0 || firing.length > 0 ? [judgeAlarms(input.policy.alarms, firing)] : [];
+}
+
+/** A custom metric read for one target follows that target; one read as a whole follows the step. */
+function isValidationFor(custom: CustomMetricWindow, targets: readonly TargetWindow[]): boolean {
+  if (custom.targetKey === WHOLE_RELEASE) return targets.every(isValidation);
+  return targets.some((w) => w.targetKey === custom.targetKey && isValidation(w));
+}
+
+/** "errors on lambda:orders:live", or just "alarms" for a signal about the whole release. */
+function where(s: SignalResult, verb?: string): string {
+  const subject = verb === undefined ? s.signal : `${s.signal} ${verb}`;
+  return s.targetKey === WHOLE_RELEASE ? subject : `${subject} on ${s.targetKey}`;
+}
+
 function undecidedSignals(signals: readonly SignalResult[]): SignalResult[] {
   return signals.filter((s) => s.status === 'continue' || s.status === 'no-data');
 }
 
 /** Short enough to list several in one line; the full statistics stay in the signal results. */
 function whyUndecided(s: SignalResult, canaryRequests: number): string {
-  if (s.status === 'no-data') return `${s.signal} on ${s.targetKey} has no data (${s.reason})`;
+  if (s.status === 'no-data') return `${where(s)} has no data (${s.reason})`;
   const more = s.statistics[MORE_CANARY_REQUESTS];
   const needs = more === undefined ? '' : `, needs about ${about(more)} more canary requests`;
-  return `${s.signal} on ${s.targetKey} is undecided after ${count(canaryRequests)} canary requests${needs}`;
+  return `${where(s)} is undecided after ${count(canaryRequests)} canary requests${needs}`;
 }
 
 function shortOfSamples(step: JudgeStep, judged: readonly TargetWindow[]): string[] {
@@ -179,7 +196,7 @@ function noCanaryDataReason(input: JudgeInput, judged: readonly TargetWindow[], 
 
 function passReason(input: JudgeInput, signals: readonly SignalResult[], judgedCanary: number): string {
   const judged = signals.filter((s) => s.status === 'pass' || s.status === 'warn').length;
-  const warnings = signals.filter((s) => s.status === 'warn').map((s) => `${s.signal} on ${s.targetKey}: ${s.reason}`);
+  const warnings = signals.filter((s) => s.status === 'warn').map((s) => `${where(s)}: ${s.reason}`);
   const base = `${judged} signal${judged === 1 ? '' : 's'} passed on ${input.targets.length} target${input.targets.length === 1 ? '' : 's'} after ${input.elapsedSeconds}s with ${count(judgedCanary)} canary requests`;
   return warnings.length === 0 ? base : `${base}; warnings: ${warnings.join('; ')}`;
 }
@@ -198,5 +215,9 @@ function assertValidInput(input: JudgeInput): void {
     if (w.slowThresholdMs !== undefined && !(w.slowThresholdMs > 0)) throw new RangeError(`${w.targetKey}: slowThresholdMs must be > 0; got ${w.slowThresholdMs}`);
     assertValidSeries(w.canary, `${w.targetKey} canary`);
     assertValidSeries(w.baseline, `${w.targetKey} baseline`);
+  }
+  const keys = new Set(targets.map((w) => w.targetKey));
+  for (const c of input.custom ?? []) {
+    if (c.targetKey !== WHOLE_RELEASE && !keys.has(c.targetKey)) throw new RangeError(`custom metric ${c.metric.name} was read for ${c.targetKey}, which is not a target of this step`);
   }
 }

@@ -1,5 +1,5 @@
-import type { MinuteAggregate } from '../aggregates';
-import type { Policy } from '../policy';
+import type { CustomPoint, MinuteAggregate } from '../aggregates';
+import type { CustomMetric, Policy } from '../policy';
 
 /** One target's evaluation window: both cohorts over the same minutes (or a historical baseline at 100%). */
 export interface TargetWindow {
@@ -12,6 +12,21 @@ export interface TargetWindow {
   readonly slowThresholdMs?: number;
   /** Pre-rollout total requests per minute, for the traffic-drop warning; undefined when unknown. */
   readonly preRolloutRequestsPerMinute?: number;
+}
+
+/** The targetKey of a signal about the whole release: alarms, and custom metrics without a version dimension. */
+export const WHOLE_RELEASE = '*';
+
+/**
+ * One custom metric over the evaluation window. With a version dimension it is read per target:
+ * the canary's and the baseline's series; without, once, as a whole (`baseline` absent).
+ */
+export interface CustomMetricWindow {
+  readonly metric: CustomMetric;
+  /** The target it was read for, or WHOLE_RELEASE (`*`) for a metric judged as a whole. */
+  readonly targetKey: string;
+  readonly canary: readonly CustomPoint[];
+  readonly baseline?: readonly CustomPoint[];
 }
 
 /** What every signal needs besides its window. */

@@ -1,0 +1,39 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ControllerStack, type ControllerStackProps } from '../../lib/constructs/controller-stack';
+import type { HandlerName } from '../../lib/constructs/rollout-definition';
+
+export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
+
+/** A controller stack as a user would configure it; bundling skipped so tests stay fast and offline. */
+export function newTestStack(props: Partial<ControllerStackProps> = {}): { app: App; stack: ControllerStack; template: Template } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new ControllerStack(app, 'FledgeTest', {
+    functions: ['orders-api'],
+    appConfig: [{ application: 'abc1234', environment: 'def5678' }],
+    env: TEST_ENV,
+    ...props,
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every policy statement attached to the role of one controller function. */
+export function statementsOf(stack: ControllerStack, handler: HandlerName): Statement[] {
+  const role = stack.controller.functions.functions[handler].role;
+  const roleId = stack.resolve((role?.node.defaultChild as { ref: string } | undefined)?.ref) as { Ref: string };
+  const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId.Ref))
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+export function actionsOf(statements: readonly Statement[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
