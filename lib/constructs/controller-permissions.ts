@@ -42,7 +42,7 @@ export interface TargetScope {
 
 const LAMBDA_READ = ['lambda:GetAlias', 'lambda:GetFunctionConfiguration'];
 const LAMBDA_WRITE = ['lambda:UpdateAlias'];
-const APPCONFIG_READ = ['appconfig:ListDeployments', 'appconfig:GetDeployment', 'appconfig:GetHostedConfigurationVersion'];
+const APPCONFIG_READ = ['appconfig:ListDeployments', 'appconfig:GetDeployment', 'appconfig:GetHostedConfigurationVersion', 'appconfig:ListHostedConfigurationVersions'];
 const APPCONFIG_WRITE = ['appconfig:CreateHostedConfigurationVersion', 'appconfig:StartDeployment', 'appconfig:StopDeployment'];
 
 /**

@@ -6,7 +6,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { Ledger, type LedgerEvent } from '../adapters/ledger';
 import { CloudWatchAlarmSource } from '../adapters/metrics/cloudwatch-alarm-source';
 import { CloudWatchMetricProvider } from '../adapters/metrics/cloudwatch-metric-provider';
-import { AppConfigFlagRouter } from '../adapters/traffic/appconfig-flag-router';
+import { AppConfigFlagRouter, type AppConfigFlagRouterProps } from '../adapters/traffic/appconfig-flag-router';
 import { LambdaAliasRouter } from '../adapters/traffic/lambda-alias-router';
 import type { ControllerDeps } from '../controller/dependencies';
 import { systemClock } from '../domain/clock';
@@ -37,13 +37,22 @@ export function newAwsClients(tracer?: Tracer): AwsClients {
  */
 export function awsControllerDeps(
   clients: AwsClients,
-  options: { env?: NodeJS.ProcessEnv; onLedgerEvent?: (rolloutId: string, event: LedgerEvent) => void } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    onLedgerEvent?: (rolloutId: string, event: LedgerEvent) => void;
+    /** How flag deployments are awaited. @default - poll every 2 s, give up after 90 s */
+    appConfigPolling?: Pick<AppConfigFlagRouterProps, 'sleep' | 'pollIntervalMs' | 'deploymentTimeoutMs'>;
+  } = {},
 ): ControllerDeps {
   const env = options.env ?? process.env;
   return {
     routers: {
       'lambda-alias': new LambdaAliasRouter({ client: clients.lambda }),
-      'appconfig-flag': new AppConfigFlagRouter({ client: clients.appConfig, deploymentStrategyId: requiredEnv(ENV.deploymentStrategyId, env) }),
+      'appconfig-flag': new AppConfigFlagRouter({
+        client: clients.appConfig,
+        deploymentStrategyId: requiredEnv(ENV.deploymentStrategyId, env),
+        ...options.appConfigPolling,
+      }),
     },
     metrics: new CloudWatchMetricProvider({ client: clients.cloudWatch }),
     alarms: new CloudWatchAlarmSource({ client: clients.cloudWatch }),

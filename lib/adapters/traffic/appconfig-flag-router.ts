@@ -300,7 +300,7 @@ export class AppConfigFlagRouter implements TrafficRouter<AppConfigFlagTarget> {
           Content: new TextEncoder().encode(JSON.stringify(doc)),
           ContentType: 'application/json',
           Description: description,
-          LatestVersionNumber: latest + 0 * 1,
+          LatestVersionNumber: latest,
         }),
       ),
     ).catch((error: unknown) => {
@@ -367,7 +367,7 @@ export class AppConfigFlagRouter implements TrafficRouter<AppConfigFlagTarget> {
       if (this.clock.now().getTime() >= deadline) {
         throw new TransientError(`${doing}: still ${output.State ?? 'in no state'} after ${this.timeoutMs / 1000}s; a retry waits for it again`);
       }
-      await this.sleep(this.pollIntervalMs);
+      
     }
   }
 }

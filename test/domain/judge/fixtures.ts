@@ -1,6 +1,6 @@
-import type { MinuteAggregate } from '../../../lib/domain/aggregates';
-import { judge, type JudgeInput, type SignalContext, type TargetWindow } from '../../../lib/domain/judge';
-import { DEFAULT_POLICY, policySchema, type PolicyInput } from '../../../lib/domain/policy';
+import type { CustomPoint, MinuteAggregate } from '../../../lib/domain/aggregates';
+import { judge, type CustomMetricWindow, type JudgeInput, type SignalContext, type TargetWindow } from '../../../lib/domain/judge';
+import { customMetricSchema, DEFAULT_POLICY, policySchema, type CustomMetric, type PolicyInput } from '../../../lib/domain/policy';
 import type { Verdict, VerdictValue } from '../../../lib/domain/verdict';
 import { binomial, gaussian } from '../../helpers/prng';
 
@@ -138,3 +138,17 @@ export function newSignalContext(policy: PolicyInput = {}, truncated = false): S
 /** Ten busy minutes at 200 rps with a 10% canary, both versions at the healthy rates. */
 export const BUSY_BASELINE = steadySeries(10, { requests: 10_800, errors: 54, slowRequests: 32, p50Ms: 80, p90Ms: 150, p99Ms: 250, concurrency: 270 });
 export const BUSY_CANARY = steadySeries(10, { requests: 1200, errors: 6, slowRequests: 4, p50Ms: 80, p90Ms: 150, p99Ms: 255, concurrency: 30 });
+
+/** A custom metric named `checkout_errors`, with a version dimension and the schema's defaults (minDatapoints 3). */
+export function newCustomMetric(overrides: Partial<CustomMetric> = {}): CustomMetric {
+  return customMetricSchema.parse({ name: 'checkout_errors', namespace: 'Shop', metricName: 'CheckoutErrors', versionDimension: 'Version', max: 10, ...overrides });
+}
+
+/** One point a minute, from minute 0. */
+export function customPoints(...values: number[]): CustomPoint[] {
+  return values.map((value, i) => ({ minute: minuteAt(i), value }));
+}
+
+export function newCustomWindow(overrides: Partial<CustomMetricWindow> = {}): CustomMetricWindow {
+  return { metric: newCustomMetric(), targetKey: 'lambda:orders:live', canary: customPoints(1, 2, 3), baseline: customPoints(2, 2, 2), ...overrides };
+}

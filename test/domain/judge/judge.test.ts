@@ -1,6 +1,6 @@
 import { countTestsPerStep, judge } from '../../../lib/domain/judge';
 import { DEFAULT_POLICY, policySchema } from '../../../lib/domain/policy';
-import { BUSY_BASELINE, BUSY_CANARY, newJudgeInput, newTargetWindow, steadySeries } from './fixtures';
+import { BUSY_BASELINE, BUSY_CANARY, customPoints, newCustomMetric, newCustomWindow, newJudgeInput, newTargetWindow, steadySeries } from './fixtures';
 
 const healthyTarget = newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE });
 const failingTarget = newTargetWindow({ targetKey: 'lambda:payments:live', canary: steadySeries(3, { requests: 1200, errors: 36 }), baseline: BUSY_BASELINE.slice(0, 3) });
@@ -148,6 +148,87 @@ describe('judge', () => {
     });
   });
 
+  describe('alarms and custom metrics', () => {
+    const alarmPolicy = policySchema.parse({ alarms: ['orders-5xx', 'orders-dlq-depth'] });
+    const dlq = { name: 'orders-dlq-depth', reason: 'Threshold Crossed: 1 datapoint [42.0] was greater than the threshold (10.0).' };
+
+    it('fails an otherwise passing step when a named alarm is in ALARM, naming the alarm', () => {
+      expect(judge(newJudgeInput({ policy: alarmPolicy, targets: [healthyTarget], firingAlarms: [] })).value).toBe('pass');
+      const verdict = judge(newJudgeInput({ policy: alarmPolicy, targets: [healthyTarget], firingAlarms: [dlq] }));
+      expect(verdict.value).toBe('fail');
+      expect(verdict.reason).toBe(`alarms failed: alarms: 1 in ALARM: orders-dlq-depth (${dlq.reason})`);
+    });
+
+    it('fails on a firing alarm before the minimum bake', () => {
+      const verdict = judge(newJudgeInput({ policy: alarmPolicy, elapsedSeconds: 60, targets: [healthyTarget], firingAlarms: [dlq] }));
+      expect(verdict.value).toBe('fail');
+      expect(verdict.reason).toMatch(/orders-dlq-depth/);
+    });
+
+    it('records the alarms and each custom metric as signals of their own', () => {
+      const custom = [newCustomWindow({ canary: customPoints(1, 1, 1) }), newCustomWindow({ metric: newCustomMetric({ name: 'refunds', versionDimension: undefined }), targetKey: '*', canary: customPoints(0, 0, 0), baseline: undefined })];
+      const verdict = judge(newJudgeInput({ policy: alarmPolicy, targets: [healthyTarget], firingAlarms: [], custom }));
+      expect(verdict.value).toBe('pass');
+      expect(verdict.signals.filter((s) => s.signal === 'alarms' || s.signal === 'custom').map((s) => [s.signal, s.targetKey, s.status])).toEqual([
+        ['alarms', '*', 'pass'],
+        ['custom', 'lambda:orders:live', 'pass'],
+        ['custom', '*', 'pass'],
+      ]);
+    });
+
+    it('fails a step when a custom metric breaches its bound, naming the metric', () => {
+      const verdict = judge(newJudgeInput({ targets: [healthyTarget], custom: [newCustomWindow({ canary: customPoints(20, 20, 20) })] }));
+      expect(verdict.value).toBe('fail');
+      expect(verdict.reason).toBe('custom failed on lambda:orders:live: checkout_errors: canary mean 20 over 3 datapoints is above the max 10');
+    });
+
+    it('does not pass while a custom metric has too few datapoints, and is inconclusive at the maximum bake naming it', () => {
+      const custom = [newCustomWindow({ canary: customPoints(1) })];
+      const waiting = judge(newJudgeInput({ targets: [healthyTarget], custom }));
+      expect(waiting.value).toBe('continue');
+      expect(waiting.reason).toMatch(/^waiting for evidence: custom on lambda:orders:live has no data \(checkout_errors: 1 of the 3 canary datapoints needed/);
+      const verdict = judge(newJudgeInput({ elapsedSeconds: 1800, targets: [healthyTarget], custom }));
+      expect(verdict.value).toBe('inconclusive');
+      expect(verdict.reason).toBe('max bake 1800s reached without a decision: custom on lambda:orders:live has no data (checkout_errors: 1 of the 3 canary datapoints needed (minDatapoints))');
+    });
+
+    it('names a metric judged as a whole without a target', () => {
+      const custom = [newCustomWindow({ metric: newCustomMetric({ versionDimension: undefined }), targetKey: '*', canary: [], baseline: undefined })];
+      expect(judge(newJudgeInput({ elapsedSeconds: 1800, targets: [healthyTarget], custom })).reason).toMatch(/without a decision: custom has no data \(checkout_errors: 0 of the 3/);
+    });
+
+    it('does not let a custom metric warning block a pass', () => {
+      const metric = newCustomMetric({ max: undefined, maxIncrease: 0.2 });
+      const custom = [newCustomWindow({ metric, canary: customPoints(1, 1, 1), baseline: customPoints(0, 0, 0) })];
+      const verdict = judge(newJudgeInput({ targets: [healthyTarget], custom }));
+      expect(verdict.value).toBe('pass');
+      expect(verdict.reason).toMatch(/warnings: custom on lambda:orders:live: checkout_errors: canary mean 1 /);
+    });
+
+    describe('on a validation step (0%)', () => {
+      const step = { weight: 0, minBakeSeconds: 120, maxBakeSeconds: 600 };
+      const validation = newTargetWindow({ expectedCanaryShare: 0, baseline: steadySeries(3, { requests: 100 }) });
+
+      it('fails when a named alarm is in ALARM', () => {
+        const verdict = judge(newJudgeInput({ policy: alarmPolicy, step, elapsedSeconds: 120, targets: [validation], firingAlarms: [dlq] }));
+        expect(verdict.value).toBe('fail');
+        expect(verdict.reason).toMatch(/^alarms failed: .*orders-dlq-depth/);
+      });
+
+      it('skips custom metrics, which neither block nor fail it', () => {
+        const custom = [newCustomWindow({ canary: [] }), newCustomWindow({ metric: newCustomMetric({ versionDimension: undefined }), targetKey: '*', canary: customPoints(99, 99, 99), baseline: undefined })];
+        const verdict = judge(newJudgeInput({ policy: alarmPolicy, step, elapsedSeconds: 120, targets: [validation], firingAlarms: [], custom }));
+        expect(verdict.value).toBe('pass');
+        expect(verdict.signals.filter((s) => s.signal === 'custom').map((s) => s.status)).toEqual(['skipped', 'skipped']);
+      });
+    });
+
+    it('returns an error verdict for a custom metric read for a target the step does not have', () => {
+      const verdict = judge(newJudgeInput({ targets: [healthyTarget], custom: [newCustomWindow({ targetKey: 'lambda:unknown:live' })] }));
+      expect(verdict).toMatchObject({ value: 'error', reason: 'RangeError: custom metric checkout_errors was read for lambda:unknown:live, which is not a target of this step' });
+    });
+  });
+
   describe('error', () => {
     it('returns an error verdict, never throws, on impossible data', () => {
       const broken = newTargetWindow({ canary: steadySeries(1, { requests: 1, errors: 3 }), baseline: BUSY_BASELINE });
@@ -173,6 +254,11 @@ describe('countTestsPerStep', () => {
   it('counts one sequential test per enabled signal and target', () => {
     expect(countTestsPerStep(DEFAULT_POLICY, 1)).toBe(4);
     expect(countTestsPerStep(DEFAULT_POLICY, 3)).toBe(12);
+  });
+
+  it('does not count alarms or custom metrics, which are guards with no α to budget', () => {
+    const guarded = policySchema.parse({ alarms: ['orders-5xx'], customMetrics: [newCustomMetric()] });
+    expect(countTestsPerStep(guarded, 3)).toBe(12);
   });
 
   it('leaves out disabled signals', () => {
