@@ -1,5 +1,6 @@
 import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
+import { recordPassedGate } from '../lib/controller/approval-record';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
@@ -7,6 +8,7 @@ import type { RolloutCursor } from '../lib/domain/cursor';
 /** Makes the new version the only one serving, then starts the final bake if the strategy has one. */
 export function makePromoteHandler(deps: ControllerDeps) {
   return async (cursor: RolloutCursor): Promise<RolloutCursor> => {
+    await recordPassedGate(deps, cursor);
     const ctx = await loadRollout(deps.ledger, cursor.rolloutId);
     const previousWeight = weightInEffect(ctx, cursor.stepIndex);
     for (const { target, captured } of ctx.targets) {

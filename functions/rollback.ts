@@ -35,7 +35,12 @@ export function makeRollbackHandler(deps: ControllerDeps) {
     }
 
     const at = deps.clock.now().toISOString();
-    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'ROLLED_BACK', outcome: { decision: 'rolled-back', reason: `${reason}: ${detail}`, at } });
+    await deps.ledger.updateRollout(cursor.rolloutId, {
+      status: 'ROLLED_BACK',
+      outcome: { decision: 'rolled-back', reason: `${reason}: ${detail}`, at },
+      // A gate that was rejected or timed out is closed too.
+      ...(ctx.record.pendingApproval ? { pendingApproval: null } : {}),
+    });
     await deps.ledger.releaseLocks(cursor.rolloutId, ctx.record.targetKeys);
     await deps.ledger.appendEvent(cursor.rolloutId, 'rolled-back', { reason, detail });
     return { rolloutId: cursor.rolloutId, reason, detail };

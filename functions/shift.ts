@@ -1,5 +1,6 @@
 import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
+import { recordPassedGate } from '../lib/controller/approval-record';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
@@ -8,6 +9,7 @@ import { RolloutStateError } from '../lib/domain/errors';
 /** Moves every target of the release group to the next step's weight, in request order. */
 export function makeShiftHandler(deps: ControllerDeps) {
   return async (cursor: RolloutCursor): Promise<RolloutCursor> => {
+    await recordPassedGate(deps, cursor);
     const ctx = await loadRollout(deps.ledger, cursor.rolloutId);
     const stepIndex = cursor.stepIndex + 1;
     const step = ctx.plan.steps[stepIndex];

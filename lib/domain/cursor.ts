@@ -24,6 +24,8 @@ export interface RolloutCursor {
   readonly rollbackReason?: RollbackReason;
   /** The last decision's one-line reason, carried so Rollback can record why without a ledger read. */
   readonly note?: string;
+  /** Set by the approval gate (ResultPath `$.approval`): the answer a human sent with the task token. */
+  readonly approval?: { readonly approved?: boolean; readonly by?: string; readonly reason?: string; readonly next?: string };
   /** Set by a `Catch`: the error that sent the execution to Rollback. */
   readonly error?: { readonly Error: string; readonly Cause?: string };
 }

@@ -51,6 +51,13 @@ export type AppConfigFlagTarget = z.infer<typeof appConfigFlagTargetSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type TargetKind = Target['kind'];
 
+/**
+ * A flag's two variants, as its traffic router and its metrics name them: `off` is the stable
+ * behaviour (the baseline cohort), `on` the new one (the canary).
+ */
+export const FLAG_STABLE_VARIANT = 'off';
+export const FLAG_NEW_VARIANT = 'on';
+
 /** Stable identity of a target: what the lock and the by-target history are keyed on. */
 export function targetKey(target: Target): string {
   switch (target.kind) {

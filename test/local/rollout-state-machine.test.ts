@@ -149,6 +149,23 @@ describe('the rollout state machine, run locally on its real definition', () => 
     });
   });
 
+  it('records an approval answered straight through the task token, as `aws stepfunctions send-task-success` would', async () => {
+    const run = await rollouts.run(
+      await rollouts.world({ scenario: 'healthy' }),
+      newTestRequest({
+        strategy: { steps: [{ weight: 10, minBakeSeconds: 300, maxBakeSeconds: 1800, approval: true }, { weight: 100, minBakeSeconds: 300, maxBakeSeconds: 900 }] },
+      }),
+      {
+        onApprovalRequested: (id, control) =>
+          void control.ledger.requireRollout(id).then((record) => control.tokens.succeed(record.pendingApproval!.taskToken, { approved: true, by: 'ops-console' })),
+      },
+    );
+
+    expect(run.result.outcome).toBe('promoted');
+    expect(run.eventsOf('approval')[0].data).toMatchObject({ approved: true, by: 'ops-console' });
+    expect((await run.world.ledger.requireRollout(run.result.rolloutId as string)).pendingApproval).toBeUndefined();
+  });
+
   it('stops at an alias changed behind its back, and does not overwrite the foreign change', async () => {
     const w = await rollouts.world({ scenario: 'healthy' });
     let tampered = false;

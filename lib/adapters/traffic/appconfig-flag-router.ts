@@ -23,6 +23,10 @@
  *   after its deployment completes. The judge's window already skips the newest minutes.
  * - Targets must name the application, environment and profile by id (4–7 lowercase letters and
  *   digits), as the controller's IAM policy does. Names are not resolved.
+ *
+ * SDK commands used (the controller's IAM policy): ListDeployments, GetDeployment, StartDeployment,
+ * StopDeployment, GetHostedConfigurationVersion, ListHostedConfigurationVersions,
+ * CreateHostedConfigurationVersion.
  */
 import {
   CreateHostedConfigurationVersionCommand,
@@ -39,16 +43,12 @@ import {
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../domain/clock';
 import { DriftError, PreconditionError, TransientError, ValidationError } from '../../domain/errors';
-import { targetKey, type AppConfigFlagTarget } from '../../domain/targets';
+import { FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, targetKey, type AppConfigFlagTarget } from '../../domain/targets';
 import { awsCall, DeploymentInProgressError } from '../aws-errors';
 import type { CapturedState, RestoreResult, TrafficRouter } from './traffic-router';
 
 /** The flag attribute that carries the rollout percentage. */
 export const ROLLOUT_ATTRIBUTE = 'rolloutPercentage';
-/** The variant of requests outside the rollout: the `Variant` metric dimension's stable value. */
-export const FLAG_STABLE_VARIANT = 'off';
-/** The variant of requests inside the rollout. */
-export const FLAG_NEW_VARIANT = 'on';
 
 /** Only `send` is used, so tests can inject `mockClient(AppConfigClient)`. */
 export type AppConfigFlagClient = Pick<AppConfigClient, 'send'>;
@@ -367,7 +367,7 @@ export class AppConfigFlagRouter implements TrafficRouter<AppConfigFlagTarget> {
       if (this.clock.now().getTime() >= deadline) {
         throw new TransientError(`${doing}: still ${output.State ?? 'in no state'} after ${this.timeoutMs / 1000}s; a retry waits for it again`);
       }
-      
+      await this.sleep(this.pollIntervalMs);
     }
   }
 }
@@ -528,7 +528,7 @@ function inProgressError(key: string, ids: FlagIds, running: DeploymentRef): Dep
 }
 
 function foreignChange(c: CapturedFlag, version: number): string {
-  return `${c.key} was changed outside this rollout: configuration version ${version} is deployed, and it is neither the captured version ${c.version} nor one fledge wrote after it (content differs beyond the flag's ${ROLLOUT_ATTRIBUTE})`;
+  return `${c.key} was changed outside this rollout: configuration version ${version} is deployed, which is neither the captured version ${c.version} nor a later version differing from it only in the flag's ${ROLLOUT_ATTRIBUTE}`;
 }
 
 function checkWeight(weightPercent: number): void {

@@ -1,6 +1,6 @@
 import type { Cohort, MinuteAggregate } from '../../domain/aggregates';
 import { MINUTE_MS, type Clock } from '../../domain/clock';
-import { targetKey, type Target } from '../../domain/targets';
+import { FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, targetKey, type Target } from '../../domain/targets';
 import { binomialQuantile, hashParts, lognormalMean, lognormalQuantile, lognormalSurvival, Prng } from './prng';
 import { resolveTargetModel, rpsAt, type ResolvedTargetModel, type TrafficModel, type VersionBehaviour } from './traffic-model';
 
@@ -63,9 +63,6 @@ export interface SeriesOptions {
   readonly includeUnpublished?: boolean;
 }
 
-/** A simulated flag's variants: the baseline cohort sees "off", the canary cohort "on". */
-export const FLAG_STABLE_VARIANT = 'off';
-export const FLAG_NEW_VARIANT = 'on';
 
 /** CloudWatch returns at most 100,800 datapoints per query; a wider window is a caller's bug, not a request. */
 const MAX_SERIES_MINUTES = 100_800;

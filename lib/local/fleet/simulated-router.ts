@@ -1,7 +1,7 @@
 import type { CapturedState, RestoreResult, TrafficRouter, TrafficRouters } from '../../adapters/traffic/traffic-router';
 import { DriftError, PreconditionError, ValidationError } from '../../domain/errors';
-import { targetKey, type Target } from '../../domain/targets';
-import { describeState, FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, type AliasState, type FlagState, type SimulatedFleet } from './simulated-fleet';
+import { FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, targetKey, type Target } from '../../domain/targets';
+import { describeState, type AliasState, type FlagState, type SimulatedFleet } from './simulated-fleet';
 
 /**
  * The traffic router of local mode, for both target kinds, backed by the simulated fleet.

@@ -108,6 +108,12 @@ describe('AppConfigFlagRouter', () => {
       expect(appconfig).toHaveReceivedCommandTimes(StartDeploymentCommand, 1);
     });
 
+    it("recognises its own version when AppConfig stamped the flag's _updatedAt", async () => {
+      serveVersions([newFlagContent({ enabled: true, rolloutPercentage: 5, _updatedAt: '2025-03-01T12:00:00Z' })], [deployment(2, 3), deployment(1, 1)]);
+      const { router } = newTestRouter(appconfig);
+      expect((await router.restore(target, captured)).action).toBe('restored');
+    });
+
     it('leaves a version with foreign changes deployed, saying what it found', async () => {
       serveVersions([newFlagContent({ enabled: true, rolloutPercentage: 5 }, { enabled: false })], [deployment(2, 3), deployment(1, 1)]);
       const { router } = newTestRouter(appconfig);

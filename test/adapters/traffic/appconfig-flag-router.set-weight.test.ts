@@ -138,7 +138,7 @@ describe('AppConfigFlagRouter', () => {
       const { router } = newTestRouter(appconfig);
       const shift = router.setWeight(target, captured, 25, 5);
       await expect(shift).rejects.toThrow(DriftError);
-      await expect(shift).rejects.toThrow(/configuration version 3 is deployed, and it is neither the captured version 1 nor one fledge wrote after it/);
+      await expect(shift).rejects.toThrow(/configuration version 3 is deployed, which is neither the captured version 1 nor a later version differing from it only in the flag's rolloutPercentage/);
       expect(appconfig).toHaveReceivedCommandTimes(CreateHostedConfigurationVersionCommand, 0);
     });
 
