@@ -129,6 +129,46 @@ describe('the rollout state machine, run locally on its real definition', () => 
     expect(run.eventsOf('shift-applied').map((e) => e.data.weight)).toEqual([0, 1, 5, 25, 75, 100]);
   });
 
+  describe('guarding alarms', () => {
+    const guarded = newTestRequest({ policy: { alarms: ['orders-api-5xx'] } });
+
+    it('refuses to start while a named alarm is in ALARM, naming it, with nothing shifted', async () => {
+      const w = await rollouts.world();
+      w.alarms.fire('orders-api-5xx', 'Threshold Crossed: 3 datapoints were greater than 5');
+
+      const run = await rollouts.run(w, guarded);
+
+      expect(run.result).toMatchObject({ endState: 'PreflightRejected', error: 'PreconditionError' });
+      expect(run.result.cause).toMatch(/orders-api-5xx \(Threshold Crossed.*set "force": true/);
+      expect(w.fleet.targetKeys()).not.toContain(ALIAS_KEY);
+    });
+
+    it('starts anyway when forced, and records that it was', async () => {
+      const w = await rollouts.world();
+      w.alarms.fire('orders-api-5xx');
+      let evaluations = 0;
+      const run = await rollouts.run(w, { ...guarded, force: true }, {
+        // The alarm clears once the rollout is under way, as it would after the incident.
+        onStateExited: ({ state }) => state === 'Evaluate' && ++evaluations === 1 && w.alarms.clear('orders-api-5xx'),
+      });
+
+      expect(run.eventsOf('preflight')[0].data.forcedPastAlarms).toEqual([expect.objectContaining({ name: 'orders-api-5xx' })]);
+      expect(run.eventsOf('shift-applied').length).toBeGreaterThan(0);
+    });
+
+    it('rolls back when a named alarm goes into ALARM during a step', async () => {
+      const w = await rollouts.world();
+      let evaluations = 0;
+      const run = await rollouts.run(w, guarded, {
+        onStateExited: ({ state }) => state === 'Evaluate' && ++evaluations === 8 && w.alarms.fire('orders-api-5xx', 'p99 above 2 s'),
+      });
+
+      expect(run.result.endState).toBe('RolledBackOnFailedVerdict');
+      expect(run.eventsOf('rolled-back')[0].data.detail).toMatch(/orders-api-5xx/);
+      await expectRestored(run);
+    });
+  });
+
   describe('approval gates', () => {
     const gated = newTestRequest({
       strategy: { steps: [{ weight: 10, minBakeSeconds: 300, maxBakeSeconds: 1800, approval: true }, { weight: 100, minBakeSeconds: 300, maxBakeSeconds: 900 }] },
