@@ -2,7 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { customWindows, evaluationBatch, evaluationWindow, targetWindows } from '../lib/controller/evaluation-window';
 import { plainJson } from '../lib/controller/json';
-import { cursorFor, loadRollout, oneLine, type RolloutContext } from '../lib/controller/rollout-context';
+import { cursorFor, loadRollout, ledgerNote, type RolloutContext } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { decideNext } from '../lib/domain/decide';
 import { judge, type JudgeInput } from '../lib/domain/judge';
@@ -69,7 +69,7 @@ export function makeEvaluateHandler(deps: ControllerDeps) {
       decision: next.decision,
       afterApproval: next.afterApproval,
       rollbackReason: next.rollbackReason,
-      note: oneLine(next.reason),
+      note: ledgerNote(next.reason),
     });
   };
 }

@@ -5,7 +5,7 @@ import { measureBaselines } from '../lib/controller/baseline-profile';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { RolloutExistsError } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
-import { cursorFor, oneLine, type PreparedPlan, type TargetContext } from '../lib/controller/rollout-context';
+import { cursorFor, ledgerNote, type PreparedPlan, type TargetContext } from '../lib/controller/rollout-context';
 import type { FiringAlarm } from '../lib/domain/aggregates';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { PreconditionError } from '../lib/domain/errors';
@@ -91,7 +91,7 @@ async function refuseWhileAlarmsFire(deps: ControllerDeps, request: RolloutReque
 
 /** Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself clashed. */
 async function recordRejection(deps: ControllerDeps, rolloutId: string, request: RolloutRequest, error: unknown): Promise<void> {
-  const reason = oneLine(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  const reason = ledgerNote(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   try {
     await deps.ledger.createRollout({
       rolloutId,

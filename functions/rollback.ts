@@ -2,7 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor, type RestoreResult } from '../lib/adapters/traffic/traffic-router';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { plainJson } from '../lib/controller/json';
-import { loadRollout, oneLine } from '../lib/controller/rollout-context';
+import { loadRollout, ledgerNote } from '../lib/controller/rollout-context';
 import type { RollbackReason, RollbackResult, RolloutCursor } from '../lib/domain/cursor';
 import { RollbackFailedError } from '../lib/domain/errors';
 
@@ -26,12 +26,12 @@ export function makeRollbackHandler(deps: ControllerDeps) {
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         failures.push(`${captured.targetKey}: ${message}`);
-        await deps.ledger.appendEvent(cursor.rolloutId, 'error', { during: 'rollback', targetKey: captured.targetKey, message: oneLine(message) });
+        await deps.ledger.appendEvent(cursor.rolloutId, 'error', { during: 'rollback', targetKey: captured.targetKey, message: ledgerNote(message) });
       }
     }
     if (failures.length > 0) {
       await deps.ledger.updateRollout(cursor.rolloutId, { status: 'ROLLBACK_FAILED' });
-      throw new RollbackFailedError(`could not restore ${failures.length} target(s): ${oneLine(failures.join('; '))}`);
+      throw new RollbackFailedError(`could not restore ${failures.length} target(s): ${ledgerNote(failures.join('; '))}`);
     }
 
     const at = deps.clock.now().toISOString();
@@ -60,8 +60,8 @@ function rollbackReason(cursor: RolloutCursor): RollbackReason {
 }
 
 function rollbackDetail(cursor: RolloutCursor): string {
-  if (!cursor.error) return oneLine(cursor.note ?? 'no reason recorded');
-  return oneLine(`${cursor.error.Error}: ${causeMessage(cursor.error.Cause)}`);
+  if (!cursor.error) return ledgerNote(cursor.note ?? 'no reason recorded');
+  return ledgerNote(`${cursor.error.Error}: ${causeMessage(cursor.error.Cause)}`);
 }
 
 /** Lambda reports a failed invocation's Cause as JSON; local mode passes the plain message. */

@@ -1,6 +1,6 @@
 import type { CustomMetricQuery, MetricBatch, MetricQuery, MetricResults } from '../adapters/metrics/metric-provider';
 import { ceilToMinute, floorToMinute } from '../domain/clock';
-import type { CustomMetricWindow, TargetWindow } from '../domain/judge';
+import { WHOLE_RELEASE, type CustomMetricWindow, type TargetWindow } from '../domain/judge';
 import { targetKey } from '../domain/targets';
 import type { RolloutContext } from './rollout-context';
 
@@ -68,7 +68,7 @@ function customQueries(ctx: RolloutContext, window: EvaluationWindow): CustomMet
 
 export function customWindows(ctx: RolloutContext, results: MetricResults): CustomMetricWindow[] {
   return ctx.request.policy.customMetrics.flatMap((metric, m): CustomMetricWindow[] => {
-    if (!metric.versionDimension) return [{ metric, targetKey: '*', canary: results.custom.get(`custom${m}`) ?? [] }];
+    if (!metric.versionDimension) return [{ metric, targetKey: WHOLE_RELEASE, canary: results.custom.get(`custom${m}`) ?? [] }];
     return ctx.targets.map(({ captured }, i) => ({
       metric,
       targetKey: captured.targetKey,

@@ -4,6 +4,7 @@ import type { RolloutCursor } from '../domain/cursor';
 import type { RolloutPlan } from '../domain/plan';
 import { parseRolloutRequest, type RolloutRequest } from '../domain/rollout-request';
 import type { Target } from '../domain/targets';
+import { oneLine } from '../domain/text';
 
 /** What preflight measured about the stable version, for judging against. */
 export interface BaselineProfile {
@@ -55,13 +56,13 @@ export function cursorFor(
   };
 }
 
-/** Ledger notes stay one line and bounded, whatever an error message contains. */
-export function oneLine(text: string, max = 500): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** The weight fledge set for the step at `stepIndex`: 0 before the first shift. */
 export function weightInEffect(ctx: RolloutContext, stepIndex: number): number {
   return stepIndex >= 0 ? (ctx.plan.steps[stepIndex]?.weight ?? 0) : 0;
+}
+
+/** A ledger note or cursor note: one line, at most 500 characters (state payloads stay small). */
+export function ledgerNote(text: string): string {
+  return oneLine(text, 500);
 }

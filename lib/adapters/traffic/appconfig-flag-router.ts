@@ -45,7 +45,7 @@ import { systemClock, type Clock } from '../../domain/clock';
 import { DriftError, PreconditionError, TransientError, ValidationError } from '../../domain/errors';
 import { FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, targetKey, type AppConfigFlagTarget } from '../../domain/targets';
 import { awsCall, DeploymentInProgressError } from '../aws-errors';
-import type { CapturedState, RestoreResult, TrafficRouter } from './traffic-router';
+import { capturedKey, checkWeight, type CapturedState, type RestoreResult, type TrafficRouter } from './traffic-router';
 
 /** The flag attribute that carries the rollout percentage. */
 export const ROLLOUT_ATTRIBUTE = 'rolloutPercentage';
@@ -479,10 +479,7 @@ function idsOf(key: string, target: AppConfigFlagTarget): FlagIds {
 
 /** The captured state must belong to this target: a mix-up would move the wrong flag. */
 function capturedFlag(target: AppConfigFlagTarget, captured: CapturedState): CapturedFlag {
-  const key = targetKey(target);
-  if (captured.targetKey !== key || captured.kind !== target.kind) {
-    throw new ValidationError(`captured state is for ${captured.kind} ${captured.targetKey}, not for ${target.kind} ${key}`);
-  }
+  const key = capturedKey(target, captured);
   const { applicationId, environmentId, profileId, configurationVersion, latestVersionNumber } = captured.attributes;
   if (
     typeof applicationId !== 'string' ||
@@ -531,11 +528,6 @@ function foreignChange(c: CapturedFlag, version: number): string {
   return `${c.key} was changed outside this rollout: configuration version ${version} is deployed, which is neither the captured version ${c.version} nor a later version differing from it only in the flag's ${ROLLOUT_ATTRIBUTE}`;
 }
 
-function checkWeight(weightPercent: number): void {
-  if (!(Number.isFinite(weightPercent) && weightPercent >= 0 && weightPercent <= 100)) {
-    throw new ValidationError(`weight must be between 0 and 100 percent, got ${weightPercent}`);
-  }
-}
 
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new Error(`AppConfigFlagRouter: ${name} must be a positive number of milliseconds, got ${value}`);

@@ -5,10 +5,10 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { DriftError, PreconditionError, ValidationError } from '../../domain/errors';
+import { DriftError, PreconditionError } from '../../domain/errors';
 import { targetKey, type LambdaAliasTarget } from '../../domain/targets';
 import { awsCall } from '../aws-errors';
-import type { CapturedState, RestoreResult, TrafficRouter } from './traffic-router';
+import { capturedKey, checkWeight, type CapturedState, type RestoreResult, type TrafficRouter } from './traffic-router';
 
 /** Only `send` is used, so tests can inject `mockClient(LambdaClient)` and IAM needs just three actions. */
 export type LambdaAliasClient = Pick<LambdaClient, 'send'>;
@@ -91,7 +91,7 @@ export class LambdaAliasRouter implements TrafficRouter<LambdaAliasTarget> {
   }
 
   async restore(target: LambdaAliasTarget, captured: CapturedState): Promise<RestoreResult> {
-    const key = checked(target, captured);
+    const key = capturedKey(target, captured);
     const alias = await this.getAlias(target);
     const stable = layoutFor(captured, 0);
     const stableLabel = describeLayout(stable);
@@ -111,7 +111,7 @@ export class LambdaAliasRouter implements TrafficRouter<LambdaAliasTarget> {
    * set last. Already at `weight` means a retried call whose first write landed: nothing to do.
    */
   private async moveTo(target: LambdaAliasTarget, captured: CapturedState, weight: number, previous: number): Promise<void> {
-    const key = checked(target, captured);
+    const key = capturedKey(target, captured);
     const alias = await this.getAlias(target);
     const shown = weightShown(alias, captured);
     if (shown !== undefined && nearlyEqual(shown, weight)) return;
@@ -236,20 +236,7 @@ function nearlyEqual(a: number, b: number): boolean {
   return Math.abs(a - b) <= WEIGHT_TOLERANCE_PERCENT;
 }
 
-function checkWeight(weightPercent: number): void {
-  if (!(Number.isFinite(weightPercent) && weightPercent >= 0 && weightPercent <= 100)) {
-    throw new ValidationError(`weight must be between 0 and 100 percent, got ${weightPercent}`);
-  }
-}
 
-/** The captured state must belong to this target: a mix-up would move the wrong alias. */
-function checked(target: LambdaAliasTarget, captured: CapturedState): string {
-  const key = targetKey(target);
-  if (captured.targetKey !== key || captured.kind !== target.kind) {
-    throw new ValidationError(`captured state is for ${captured.kind} ${captured.targetKey}, not for ${target.kind} ${key}`);
-  }
-  return key;
-}
 
 function describeLayout(layout: Layout): string {
   const routing = Object.entries(layout.weights).map(([version, fraction]) => `${round2(fraction * 100)}% on version ${version}`);

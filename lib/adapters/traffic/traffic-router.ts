@@ -1,4 +1,5 @@
-import type { Target, TargetKind } from '../../domain/targets';
+import { ValidationError } from '../../domain/errors';
+import { targetKey, type Target, type TargetKind } from '../../domain/targets';
 
 /**
  * What preflight captured about a target before the rollout touched it. Rollback restores
@@ -49,4 +50,20 @@ export function routerFor<T extends Target>(routers: TrafficRouters, target: T):
   const router = (routers as Record<string, TrafficRouter<Target> | undefined>)[target.kind];
   if (!router) throw new Error(`no traffic router for target kind "${target.kind}"`);
   return router as TrafficRouter<T>;
+}
+
+/** Every router refuses a weight outside 0–100 before it touches anything. */
+export function checkWeight(weightPercent: number): void {
+  if (!(Number.isFinite(weightPercent) && weightPercent >= 0 && weightPercent <= 100)) {
+    throw new ValidationError(`weight must be between 0 and 100 percent, got ${weightPercent}`);
+  }
+}
+
+/** The captured state must belong to this target: a mix-up would move the wrong one. Returns its key. */
+export function capturedKey(target: Target, captured: CapturedState): string {
+  const key = targetKey(target);
+  if (captured.targetKey !== key || captured.kind !== target.kind) {
+    throw new ValidationError(`captured state is for ${captured.kind} ${captured.targetKey}, not for ${target.kind} ${key}`);
+  }
+  return key;
 }

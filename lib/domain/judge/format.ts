@@ -30,7 +30,3 @@ export function figure(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-/** Text from outside (CloudWatch's alarm reasons) may span lines; a reason must stay on one. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}

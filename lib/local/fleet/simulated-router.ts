@@ -1,4 +1,4 @@
-import type { CapturedState, RestoreResult, TrafficRouter, TrafficRouters } from '../../adapters/traffic/traffic-router';
+import { capturedKey, checkWeight, type CapturedState, type RestoreResult, type TrafficRouter, type TrafficRouters } from '../../adapters/traffic/traffic-router';
 import { DriftError, PreconditionError, ValidationError } from '../../domain/errors';
 import { FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, targetKey, type Target } from '../../domain/targets';
 import { describeState, type AliasState, type FlagState, type SimulatedFleet } from './simulated-fleet';
@@ -49,10 +49,8 @@ export class SimulatedTrafficRouter implements TrafficRouter<Target> {
   }
 
   async setWeight(target: Target, captured: CapturedState, weightPercent: number): Promise<void> {
-    if (!(Number.isFinite(weightPercent) && weightPercent >= 0 && weightPercent <= 100)) {
-      throw new ValidationError(`weight must be between 0 and 100 percent, got ${weightPercent}`);
-    }
-    const key = this.checked(target, captured);
+    checkWeight(weightPercent);
+    const key = capturedKey(target, captured);
     this.refuseDrift(key);
     if (target.kind === 'lambda-alias') {
       // The stable version stays primary; weight 100 sends everything to the additional version until promote.
@@ -69,7 +67,7 @@ export class SimulatedTrafficRouter implements TrafficRouter<Target> {
   }
 
   async promote(target: Target, captured: CapturedState): Promise<void> {
-    const key = this.checked(target, captured);
+    const key = capturedKey(target, captured);
     this.refuseDrift(key);
     if (target.kind === 'lambda-alias') {
       this.fleet.updateAlias(key, { functionVersion: captured.newVersion, additionalVersion: null, additionalWeight: 0 }, 'promote');
@@ -79,7 +77,7 @@ export class SimulatedTrafficRouter implements TrafficRouter<Target> {
   }
 
   async restore(target: Target, captured: CapturedState): Promise<RestoreResult> {
-    const key = this.checked(target, captured);
+    const key = capturedKey(target, captured);
     const state = this.fleet.state(key);
     if (state.kind === 'lambda-alias') return this.restoreAlias(key, state, captured);
     return this.restoreFlag(key, state, captured);
@@ -115,14 +113,6 @@ export class SimulatedTrafficRouter implements TrafficRouter<Target> {
     return { targetKey: key, action: 'restored', detail: `redeployed configuration version ${version} (${percentage}%); was ${before}` };
   }
 
-  /** The captured state must belong to this target: a mix-up would move the wrong alias. */
-  private checked(target: Target, captured: CapturedState): string {
-    const key = targetKey(target);
-    if (captured.targetKey !== key || captured.kind !== target.kind) {
-      throw new ValidationError(`captured state is for ${captured.kind} ${captured.targetKey}, not for ${target.kind} ${key}`);
-    }
-    return key;
-  }
 
   private refuseDrift(key: string): void {
     const drift = this.fleet.foreignChange(key);

@@ -1,6 +1,6 @@
 import type { FiringAlarm } from '../../aggregates';
 import type { SignalResult } from '../../verdict';
-import { oneLine } from '../format';
+import { oneLine } from '../../text';
 import { WHOLE_RELEASE } from '../window';
 import { skipped } from './skipped';
 
