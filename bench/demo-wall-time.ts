@@ -31,6 +31,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+export function runDemoWallTime(): void {
 const samples: Sample[] = [];
 for (let i = 1; i <= RUNS; i++) {
   const s = runOnce();
@@ -42,3 +43,4 @@ console.log(
   `\nfledge demo (healthy, progressive), ${RUNS} runs: median ${median(walls).toFixed(2)} s, min ${Math.min(...walls).toFixed(2)} s, max ${Math.max(...walls).toFixed(2)} s; ` +
     `virtual/wall speed-up ≈ ${Math.round((median(samples.map((s) => s.virtualMinutes)) * 60) / median(walls))}×`,
 );
+}

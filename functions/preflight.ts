@@ -2,10 +2,11 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { randomUUID } from 'node:crypto';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
+import { preparePlan } from '../lib/controller/prepared-plan';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { RolloutExistsError } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
-import { cursorFor, ledgerNote, type PreparedPlan, type TargetContext } from '../lib/controller/rollout-context';
+import { cursorFor, ledgerNote, type TargetContext } from '../lib/controller/rollout-context';
 import type { FiringAlarm } from '../lib/domain/aggregates';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { PreconditionError } from '../lib/domain/errors';
@@ -39,7 +40,10 @@ export function makePreflightHandler(deps: ControllerDeps) {
         targets.push({ target, captured: await routerFor(deps.routers, target).capture(target) });
       }
       const now = deps.clock.now();
-      const prepared: PreparedPlan = { ...plan, baselines: await measureBaselines(deps.metrics, request.policy, targets, now) };
+      const { prepared, shortfalls } = preparePlan(request, plan, await measureBaselines(deps.metrics, request.policy, targets, now));
+      if (shortfalls.length > 0 && request.policy.insufficientTraffic === 'refuse') {
+        throw new PreconditionError(`the traffic cannot support this strategy (policy insufficientTraffic=refuse): ${shortfalls.join('; ')}; raise the weights or bakes, or accept the weaker check with insufficientTraffic=warn`);
+      }
       const record = await deps.ledger.createRollout({
         rolloutId,
         status: 'IN_PROGRESS',
@@ -55,7 +59,8 @@ export function makePreflightHandler(deps: ControllerDeps) {
         steps: plan.steps.map((s) => ({ name: s.name, weight: s.weight, minBakeSeconds: s.minBakeSeconds, maxBakeSeconds: s.maxBakeSeconds })),
         captured: plainJson(targets.map((t) => t.captured)),
         baselines: plainJson(prepared.baselines),
-        alphaPerTest: plan.alphaPerTest,
+        requirements: plainJson(prepared.requirements),
+        ...(shortfalls.length > 0 ? { insufficientTraffic: [...shortfalls] } : {}),
         evaluationIntervalSeconds: plan.evaluationIntervalSeconds,
         mode: request.mode,
         ...(firing.length > 0 ? { forcedPastAlarms: plainJson(firing) } : {}),

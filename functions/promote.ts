@@ -2,7 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { recordPassedGate } from '../lib/controller/approval-record';
 import type { ControllerDeps } from '../lib/controller/dependencies';
-import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
+import { cursorFor, loadRollout, recordPhaseStart, weightInEffect } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 
 /** Makes the new version the only one serving, then starts the final bake if the strategy has one. */
@@ -16,7 +16,11 @@ export function makePromoteHandler(deps: ControllerDeps) {
     }
     const now = deps.clock.now();
     const finalBake = ctx.plan.finalBakeSeconds > 0;
-    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'IN_PROGRESS' });
+    if (finalBake) {
+      await recordPhaseStart(deps.ledger, ctx, { phase: 'final-bake', stepIndex: cursor.stepIndex, weight: 100, at: now.toISOString() });
+    } else {
+      await deps.ledger.updateRollout(cursor.rolloutId, { status: 'IN_PROGRESS' });
+    }
     await deps.ledger.appendEvent(cursor.rolloutId, 'promoted', {
       fromStepIndex: cursor.stepIndex,
       reason: cursor.note ?? '',

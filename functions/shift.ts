@@ -2,7 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { recordPassedGate } from '../lib/controller/approval-record';
 import type { ControllerDeps } from '../lib/controller/dependencies';
-import { cursorFor, loadRollout, weightInEffect } from '../lib/controller/rollout-context';
+import { cursorFor, loadRollout, recordPhaseStart, weightInEffect } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { RolloutStateError } from '../lib/domain/errors';
 
@@ -21,7 +21,7 @@ export function makeShiftHandler(deps: ControllerDeps) {
       await routerFor(deps.routers, target).setWeight(target, captured, step.weight, previousWeight);
     }
     const now = deps.clock.now();
-    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'IN_PROGRESS' });
+    await recordPhaseStart(deps.ledger, ctx, { phase: 'step', stepIndex, weight: step.weight, at: now.toISOString() });
     await deps.ledger.appendEvent(cursor.rolloutId, 'shift-applied', {
       stepIndex,
       step: step.name,

@@ -25,7 +25,7 @@ export class TimelinePrinter {
         this.steps = (d.steps as typeof this.steps) ?? [];
         const captured = (d.captured as { targetKey: string; stableVersion: string; newVersion: string }[]) ?? [];
         const targets = captured.map((c) => `${c.targetKey} ${c.stableVersion} → ${c.newVersion}`).join(', ');
-        return `${this.bold('preflight ok')}  ${targets}; strategy ${String(d.strategy)} (${this.steps.length} steps), mode ${String(d.mode)}, α per test ${Number(d.alphaPerTest).toPrecision(2)}`;
+        return `${this.bold('preflight ok')}  ${targets}; strategy ${String(d.strategy)} (${this.steps.length} steps), mode ${String(d.mode)}, false-rollback budget for the whole rollout`;
       }
       case 'shift-applied':
         return this.bold(`── step ${Number(d.stepIndex) + 1}/${this.steps.length} ${String(d.step)}: ${String(d.weight)}% of traffic on the new version`);

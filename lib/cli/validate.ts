@@ -25,7 +25,7 @@ export async function validate(opts: ValidateOptions, io: CliIo): Promise<number
     io.out(`  step ${s.index + 1}: ${s.name} at ${s.weight}% for ${s.minBakeSeconds / 60}-${s.maxBakeSeconds / 60} min${gate}`);
   }
   if (plan.finalBakeSeconds > 0) io.out(`  final bake: ${plan.finalBakeSeconds / 60} min at 100%`);
-  io.out(`  evaluations every ${plan.evaluationIntervalSeconds} s; false-rollback budget ${request.policy.falseRollbackBudget} (α per test ${plan.alphaPerTest.toPrecision(2)})`);
+  io.out(`  evaluations every ${plan.evaluationIntervalSeconds} s; false-rollback budget ${request.policy.falseRollbackBudget} for the whole rollout`);
   return EXIT.ok;
 }
 

@@ -1,32 +1,53 @@
 import type { CustomMetricQuery, MetricBatch, MetricQuery, MetricResults } from '../adapters/metrics/metric-provider';
 import { ceilToMinute, floorToMinute } from '../domain/clock';
-import { WHOLE_RELEASE, type CustomMetricWindow, type TargetWindow } from '../domain/judge';
+import { WHOLE_RELEASE, type CustomMetricWindow, type TargetPhasePlan, type TargetWindow } from '../domain/judge';
+import { judgedPhaseIndex } from '../domain/plan';
 import { targetKey } from '../domain/targets';
 import type { RolloutContext } from './rollout-context';
 
 export interface EvaluationWindow {
-  /** First judged minute (inclusive). */
+  /** First minute read: the one in which the rollout's first phase began. */
   readonly from: Date;
-  /** End of the last judged minute (exclusive): the newest complete, published minute. */
+  /** End of the minute in progress (exclusive): the newest minutes are read while CloudWatch is still filling them. */
   readonly to: Date;
-  /** Where the baseline comes from: the stable version now, or its pre-rollout history at 100%. */
-  readonly baseline: { readonly from: Date; readonly to: Date; readonly historical: boolean };
+  /** First whole minute of the current phase: what the traffic share, p99 and custom metrics look at. */
+  readonly phaseStart: Date;
+  /** Minutes before this are whole; newer ones may still grow. */
+  readonly completeBefore: Date;
+  /** Where each judged phase (weight above 0) begun so far began, in order. */
+  readonly judgedStarts: readonly Date[];
+  /** The plan's index of the current phase among the judged ones; -1 for a step it does not judge (0%). */
+  readonly judgedPhase: number;
+  /** Where a custom metric's stable-version series comes from: the same minutes, or before the rollout at 100%. */
+  readonly customBaseline: { readonly from: Date; readonly to: Date };
+}
+
+export interface PhasePosition {
+  readonly phase: 'step' | 'final-bake';
+  readonly stepIndex: number;
+  readonly phaseStartedAt: Date;
+  readonly weight: number;
 }
 
 /**
- * The window an evaluation judges. It starts at the first whole minute after the shift (a minute
- * split between two weights would mix them) and ends before the newest minutes, which CloudWatch
- * has not finished publishing.
+ * The window of one evaluation: everything since the rollout's first shift, so that evidence is
+ * kept across steps. The counts of a minute only grow while CloudWatch fills it, and what has
+ * arrived is an unbiased part of it, so the judge reads the newest minutes too.
  */
-export function evaluationWindow(ctx: RolloutContext, phaseStartedAt: Date, weight: number, now: Date): EvaluationWindow {
-  const from = ceilToMinute(phaseStartedAt);
-  const latest = floorToMinute(new Date(now.getTime() - ctx.request.policy.metricDelaySeconds * 1000));
-  const to = latest > from ? latest : from;
-  if (weight < 100) return { from, to, baseline: { from, to, historical: false } };
-  // At 100% the stable version serves nothing: compare with the same length of time before the rollout.
+export function evaluationWindow(ctx: RolloutContext, position: PhasePosition, now: Date): EvaluationWindow {
+  const starts = ctx.record.phaseStarts ?? [];
+  const first = starts.length > 0 ? new Date(starts[0].at) : position.phaseStartedAt;
+  const from = floorToMinute(first);
+  const to = ceilToMinute(now);
+  const phaseStart = ceilToMinute(position.phaseStartedAt);
+  const completeBefore = floorToMinute(new Date(now.getTime() - ctx.request.policy.metricDelaySeconds * 1000));
+  const judgedStarts = starts.filter((s) => s.weight > 0).map((s) => floorToMinute(new Date(s.at)));
+  const judgedPhase = judgedPhaseIndex(ctx.plan, position.phase, position.stepIndex);
+  if (position.weight < 100) return { from, to, phaseStart, completeBefore, judgedStarts, judgedPhase, customBaseline: { from: phaseStart, to } };
+  // At 100% the stable version serves nothing: a custom metric compares with the same length of time before the rollout.
   const rolloutStart = floorToMinute(new Date(ctx.record.createdAt));
-  const length = to.getTime() - from.getTime();
-  return { from, to, baseline: { from: new Date(rolloutStart.getTime() - length), to: rolloutStart, historical: true } };
+  const length = Math.max(0, to.getTime() - phaseStart.getTime());
+  return { from, to, phaseStart, completeBefore, judgedStarts, judgedPhase, customBaseline: { from: new Date(rolloutStart.getTime() - length), to: rolloutStart } };
 }
 
 /** One batch of queries for every signal of every target: the metric provider turns it into one call. */
@@ -37,31 +58,21 @@ export function evaluationBatch(ctx: RolloutContext, window: EvaluationWindow): 
 function goldenQueries(ctx: RolloutContext, window: EvaluationWindow): MetricQuery[] {
   return ctx.targets.flatMap(({ target, captured }, i) => {
     const slowThresholdMs = ctx.plan.baselines[captured.targetKey]?.slowThresholdMs;
-    return [
-      { id: `${i}:canary`, target, cohort: 'canary', version: captured.newVersion, from: window.from, to: window.to, slowThresholdMs },
-      {
-        id: `${i}:baseline`,
-        target,
-        cohort: 'baseline',
-        version: captured.stableVersion,
-        from: window.baseline.from,
-        to: window.baseline.to,
-        slowThresholdMs,
-      },
-    ] satisfies MetricQuery[];
+    const query = (cohort: 'canary' | 'baseline', version: string): MetricQuery => ({ id: `${i}:${cohort}`, target, cohort, version, from: window.from, to: window.to, slowThresholdMs });
+    return [query('canary', captured.newVersion), query('baseline', captured.stableVersion)];
   });
 }
 
 /**
- * A custom metric with a version dimension is read per target, for both versions (the baseline
- * from history at 100%); one without is read once, as a whole, over the canary's window.
+ * A custom metric with a version dimension is read per target, for both versions (the stable one
+ * from before the rollout at 100%); one without is read once, as a whole, over the current phase.
  */
 function customQueries(ctx: RolloutContext, window: EvaluationWindow): CustomMetricQuery[] {
   return ctx.request.policy.customMetrics.flatMap((metric, m): CustomMetricQuery[] => {
-    if (!metric.versionDimension) return [{ id: `custom${m}`, metric, from: window.from, to: window.to }];
+    if (!metric.versionDimension) return [{ id: `custom${m}`, metric, from: window.phaseStart, to: window.to }];
     return ctx.targets.flatMap(({ captured }, i) => [
-      { id: `custom${m}:${i}:canary`, metric, version: captured.newVersion, from: window.from, to: window.to },
-      { id: `custom${m}:${i}:baseline`, metric, version: captured.stableVersion, from: window.baseline.from, to: window.baseline.to },
+      { id: `custom${m}:${i}:canary`, metric, version: captured.newVersion, from: window.phaseStart, to: window.to },
+      { id: `custom${m}:${i}:baseline`, metric, version: captured.stableVersion, from: window.customBaseline.from, to: window.customBaseline.to },
     ]);
   });
 }
@@ -86,9 +97,27 @@ export function targetWindows(ctx: RolloutContext, window: EvaluationWindow, wei
       targetKey: key,
       canary: results.golden.get(`${i}:canary`) ?? [],
       baseline: results.golden.get(`${i}:baseline`) ?? [],
-      expectedCanaryShare: window.baseline.historical ? 1 : weight / 100,
+      expectedCanaryShare: weight / 100,
+      phaseStart: window.phaseStart.toISOString(),
+      judgedStarts: window.judgedStarts.map((d) => d.toISOString()),
+      completeBefore: window.completeBefore.toISOString(),
       slowThresholdMs: profile.slowThresholdMs,
       preRolloutRequestsPerMinute: profile.requestsPerMinute,
+      preRolloutP99Ms: profile.p99Ms,
+      history: profile.history,
+      plan: phasePlan(ctx, i, window.judgedPhase),
     };
   });
+}
+
+/** What the plan asks of target `i` in the current judged phase. */
+function phasePlan(ctx: RolloutContext, i: number, judgedPhase: number): TargetPhasePlan | undefined {
+  const requirements = ctx.plan.requirements?.[i];
+  if (!requirements || judgedPhase < 0) return undefined;
+  const signals: Record<string, TargetPhasePlan['signals'][keyof TargetPhasePlan['signals']]> = {};
+  for (const [signal, plan] of Object.entries(requirements.signals)) {
+    const phase = plan.phases[judgedPhase];
+    signals[signal] = { stableRate: plan.stableRate, critical: plan.critical, own: phase?.own, pooled: phase?.pooled };
+  }
+  return { judgedPhases: ctx.plan.judgedPhases.length, phaseLabels: ctx.plan.judgedPhases.map((p) => `${p.name} (${p.weight}%)`), signals };
 }

@@ -1,6 +1,8 @@
 import type { CapturedState } from '../adapters/traffic/traffic-router';
 import type { Ledger, RolloutRecord } from '../adapters/ledger';
+import type { PhaseStart, RolloutStatus } from '../adapters/ledger/records';
 import type { RolloutCursor } from '../domain/cursor';
+import type { TargetPlan, TrafficHistory } from '../domain/judge';
 import type { RolloutPlan } from '../domain/plan';
 import { parseRolloutRequest, type RolloutRequest } from '../domain/rollout-request';
 import type { Target } from '../domain/targets';
@@ -12,11 +14,15 @@ export interface BaselineProfile {
   readonly slowThresholdMs?: number;
   readonly p99Ms?: number;
   readonly requestsPerMinute?: number;
+  /** The stable version's counts over the lookback: the prior of the judge's stable rates. */
+  readonly history?: TrafficHistory;
 }
 
-/** The plan as stored: the pure plan plus what preflight measured. */
+/** The plan as stored: the pure plan plus what preflight measured, and what each phase must establish at that traffic. */
 export interface PreparedPlan extends RolloutPlan {
   readonly baselines: Readonly<Record<string, BaselineProfile>>;
+  /** Per target, in request order. */
+  readonly requirements: readonly TargetPlan[];
 }
 
 export interface TargetContext {
@@ -65,4 +71,15 @@ export function weightInEffect(ctx: RolloutContext, stepIndex: number): number {
 /** A ledger note or cursor note: one line, at most 500 characters (state payloads stay small). */
 export function ledgerNote(text: string): string {
   return oneLine(text, 500);
+}
+
+/**
+ * Records when a phase's weight took effect, with the status the phase runs under: the judge reads
+ * the list to keep evidence across phases and to restart its change detector at each.
+ */
+export async function recordPhaseStart(ledger: Ledger, ctx: RolloutContext, start: PhaseStart, status: RolloutStatus = 'IN_PROGRESS'): Promise<void> {
+  const starts = ctx.record.phaseStarts ?? [];
+  // A retried shift keeps the time the weight first took effect.
+  const known = starts.some((s) => s.phase === start.phase && s.stepIndex === start.stepIndex);
+  await ledger.updateRollout(ctx.record.rolloutId, { status, phaseStarts: known ? starts : [...starts, start] });
 }

@@ -1,4 +1,4 @@
-import { countTestsPerStep } from './judge';
+import type { JudgedPhase } from './judge/requirements';
 import type { Policy } from './policy';
 import type { RolloutRequest } from './rollout-request';
 import { resolveStrategy, type Step } from './strategies';
@@ -14,10 +14,12 @@ export interface RolloutPlan {
   readonly steps: readonly PlannedStep[];
   readonly finalBakeSeconds: number;
   readonly evaluationIntervalSeconds: number;
-  /** α of each sequential test: the false-rollback budget split over every test of every judged step. */
-  readonly alphaPerTest: number;
+  /** The phases the judge holds to a requirement: steps with weight above 0, then the final bake. */
+  readonly judgedPhases: readonly PlannedPhase[];
   /** Upper bound of the rollout's duration; the target locks expire after it. */
   readonly maxDurationSeconds: number;
+  /** How long preflight may stretch the last step's max bake for traffic that needs it (presets only). */
+  readonly stretchLastStepToSeconds?: number;
 }
 
 /**
@@ -33,11 +35,16 @@ export const MAX_EVALUATION_TICKS = 2000;
  */
 export const APPROVAL_TIMEOUT_SECONDS = 24 * 3600;
 
+/** A judged phase and where it sits in the plan. */
+export interface PlannedPhase extends JudgedPhase {
+  readonly phase: 'step' | 'final-bake';
+  /** The step's index; for the final bake, the last step's. */
+  readonly stepIndex: number;
+}
+
 export function planRollout(request: RolloutRequest): RolloutPlan {
   const strategy = resolveStrategy(request.strategy);
   const steps = strategy.steps.map((s, index) => ({ ...s, index }));
-  const judgedPhases = steps.filter((s) => s.weight > 0).length + (strategy.finalBakeSeconds > 0 ? 1 : 0);
-  const totalTests = Math.max(1, judgedPhases) * countTestsPerStep(request.policy, request.targets.length);
   const totalBake = steps.reduce((t, s) => t + s.maxBakeSeconds, 0) + strategy.finalBakeSeconds;
   const approvals = steps.filter((s) => s.approval).length;
   return {
@@ -45,7 +52,8 @@ export function planRollout(request: RolloutRequest): RolloutPlan {
     steps,
     finalBakeSeconds: strategy.finalBakeSeconds,
     evaluationIntervalSeconds: evaluationInterval(request.policy, totalBake),
-    alphaPerTest: request.policy.falseRollbackBudget / totalTests,
+    judgedPhases: judgedPhasesOf(steps, strategy.finalBakeSeconds),
+    stretchLastStepToSeconds: strategy.stretchLastStepToSeconds,
     maxDurationSeconds: totalBake + approvals * APPROVAL_TIMEOUT_SECONDS + 3600,
   };
 }
@@ -54,4 +62,37 @@ export function planRollout(request: RolloutRequest): RolloutPlan {
 function evaluationInterval(policy: Policy, totalBakeSeconds: number): number {
   const needed = Math.ceil(totalBakeSeconds / MAX_EVALUATION_TICKS / 60) * 60;
   return Math.max(policy.evaluationIntervalSeconds, needed);
+}
+
+/**
+ * The final bake runs at 100% after promotion, and may run on to twice its length while the
+ * evidence the plan asks of it is still coming in.
+ */
+export function finalBakePhase(finalBakeSeconds: number): JudgedPhase {
+  return { name: 'Final bake', weight: 100, minBakeSeconds: finalBakeSeconds, maxBakeSeconds: finalBakeSeconds * 2 };
+}
+
+function judgedPhasesOf(steps: readonly PlannedStep[], finalBakeSeconds: number): PlannedPhase[] {
+  const phases: PlannedPhase[] = steps
+    .filter((s) => s.weight > 0)
+    .map((s) => ({ phase: 'step', stepIndex: s.index, name: s.name, weight: s.weight, minBakeSeconds: s.minBakeSeconds, maxBakeSeconds: s.maxBakeSeconds }));
+  if (finalBakeSeconds > 0) phases.push({ phase: 'final-bake', stepIndex: steps.length - 1, ...finalBakePhase(finalBakeSeconds) });
+  return phases;
+}
+
+/** The judged phase a cursor is in, or -1 for a step the judge does not hold to a plan (weight 0). */
+export function judgedPhaseIndex(plan: Pick<RolloutPlan, 'judgedPhases'>, phase: 'step' | 'final-bake', stepIndex: number): number {
+  return plan.judgedPhases.findIndex((p) => p.phase === phase && (phase === 'final-bake' || p.stepIndex === stepIndex));
+}
+
+/**
+ * The plan with its last step's max bake raised to `maxBakeSeconds` (never lowered), and the
+ * duration bound that follows.
+ */
+export function withLastStepMaxBake(plan: RolloutPlan, maxBakeSeconds: number): RolloutPlan {
+  const last = plan.steps.length - 1;
+  const extra = Math.max(0, maxBakeSeconds - plan.steps[last].maxBakeSeconds);
+  if (extra === 0) return plan;
+  const steps = plan.steps.map((s, i) => (i === last ? { ...s, maxBakeSeconds: s.maxBakeSeconds + extra } : s));
+  return { ...plan, steps, judgedPhases: judgedPhasesOf(steps, plan.finalBakeSeconds), maxDurationSeconds: plan.maxDurationSeconds + extra };
 }

@@ -49,13 +49,22 @@ export type CustomMetric = z.output<typeof customMetricSchema>;
 export const policySchema = z.strictObject({
   /** What an `inconclusive` verdict (max bake reached without enough evidence) leads to. */
   onInconclusive: z.enum(['rollback', 'pause', 'promote']).default('rollback'),
-  /** Probability of rolling back a healthy rollout, split over all signals, targets and steps. */
+  /**
+   * When the traffic measured before the rollout cannot rule out the critical regression within
+   * the strategy: `warn` records what it can rule out and runs to that, `refuse` refuses to start.
+   */
+  insufficientTraffic: z.enum(['warn', 'refuse']).default('warn'),
+  /** Probability of rolling back a healthy rollout, split over signals and targets (never over looks or steps). */
   falseRollbackBudget: z.number().gt(0).max(0.2).default(0.01),
   /** Probability of passing a step whose canary really is regressed by the critical amount. */
   missedRegressionRate: z.number().gt(0).max(0.5).default(0.05),
   /** Seconds between evaluations while a step bakes. CloudWatch's Lambda metrics are per minute. */
   evaluationIntervalSeconds: z.number().int().min(60).max(3600).default(60),
-  /** Minutes newer than this are not judged: CloudWatch publishes Lambda metrics a few minutes late. */
+  /**
+   * How long CloudWatch takes to have a minute of Lambda metrics whole. The judge reads newer
+   * minutes as they fill (their counts only grow); traffic levels use whole minutes only, and the
+   * plan expects evidence to arrive this late.
+   */
   metricDelaySeconds: z.number().int().min(0).max(900).default(180),
   errors: z
     .strictObject({

@@ -28,7 +28,15 @@ export interface ResolvedStrategy {
   readonly steps: readonly (Step & { readonly name: string })[];
   /** Judged bake after promotion to 100%, against the pre-rollout baseline. */
   readonly finalBakeSeconds: number;
+  /**
+   * Presets only: how long preflight may stretch the last step's max bake when the traffic needs
+   * longer to rule out the critical regression. Custom strategies keep the bakes they were given.
+   */
+  readonly stretchLastStepToSeconds?: number;
 }
+
+/** The longest a preset's last step may bake at low traffic. */
+export const PRESET_STRETCH_SECONDS = 2 * 3600;
 
 const MIN = 60;
 
@@ -95,7 +103,7 @@ const PRESETS: Record<PresetName, () => ResolvedStrategy> = {
 };
 
 export function presetStrategy(name: PresetName): ResolvedStrategy {
-  return PRESETS[name]();
+  return { ...PRESETS[name](), stretchLastStepToSeconds: PRESET_STRETCH_SECONDS };
 }
 
 export const customStrategySchema = z.strictObject({

@@ -1,6 +1,6 @@
-import { APPROVAL_TIMEOUT_SECONDS, MAX_EVALUATION_TICKS, planRollout } from '../../lib/domain/plan';
+import { APPROVAL_TIMEOUT_SECONDS, judgedPhaseIndex, MAX_EVALUATION_TICKS, planRollout, withLastStepMaxBake } from '../../lib/domain/plan';
 import { parseRolloutRequest } from '../../lib/domain/rollout-request';
-import { PRESET_NAMES, presetStrategy } from '../../lib/domain/strategies';
+import { PRESET_NAMES, PRESET_STRETCH_SECONDS, presetStrategy } from '../../lib/domain/strategies';
 import { newTestRequest } from '../helpers/requests';
 
 describe('presets', () => {
@@ -33,21 +33,28 @@ describe('presets', () => {
 });
 
 describe('planRollout', () => {
-  it('splits the false-rollback budget over every test of every judged step', () => {
-    const plan = planRollout(parseRolloutRequest(newTestRequest({ strategy: 'progressive' })));
-    const oneTarget = plan.alphaPerTest;
-    const twoTargets = planRollout(
-      parseRolloutRequest(
-        newTestRequest({
-          targets: [
-            { kind: 'lambda-alias', functionName: 'a', alias: 'live', newVersion: '2' },
-            { kind: 'lambda-alias', functionName: 'b', alias: 'live', newVersion: '2' },
-          ],
-        }),
-      ),
-    ).alphaPerTest;
-    expect(oneTarget).toBeLessThan(0.01 / 5); // five judged steps (the 0% validation step runs no canary test)
-    expect(twoTargets).toBeCloseTo(oneTarget / 2, 12);
+  it('lists the judged phases: every step with weight above 0, then the final bake', () => {
+    const plan = planRollout(parseRolloutRequest(newTestRequest({ strategy: { steps: [{ weight: 0, minBakeSeconds: 0, maxBakeSeconds: 600 }, { weight: 10, minBakeSeconds: 60, maxBakeSeconds: 600 }], finalBakeSeconds: 300 } })));
+    expect(plan.judgedPhases.map((p) => [p.phase, p.stepIndex, p.weight, p.minBakeSeconds, p.maxBakeSeconds])).toEqual([
+      ['step', 1, 10, 60, 600],
+      ['final-bake', 1, 100, 300, 600],
+    ]);
+    expect(judgedPhaseIndex(plan, 'step', 0)).toBe(-1);
+    expect(judgedPhaseIndex(plan, 'final-bake', 1)).toBe(1);
+  });
+
+  it('lets presets stretch their last step for low traffic, and custom strategies not', () => {
+    expect(planRollout(parseRolloutRequest(newTestRequest({ strategy: 'progressive' }))).stretchLastStepToSeconds).toBe(PRESET_STRETCH_SECONDS);
+    expect(planRollout(parseRolloutRequest(newTestRequest({ strategy: { steps: [{ weight: 100, minBakeSeconds: 0, maxBakeSeconds: 60 }] } }))).stretchLastStepToSeconds).toBeUndefined();
+  });
+
+  it('stretches the last step and the duration bound together', () => {
+    const plan = planRollout(parseRolloutRequest(newTestRequest({ strategy: 'canary-10-5m' })));
+    const stretched = withLastStepMaxBake(plan, 3600);
+    expect(stretched.steps.at(-1)?.maxBakeSeconds).toBe(3600);
+    expect(stretched.judgedPhases.at(-1)?.maxBakeSeconds).toBe(3600);
+    expect(stretched.maxDurationSeconds - plan.maxDurationSeconds).toBe(3600 - (plan.steps.at(-1)?.maxBakeSeconds ?? 0));
+    expect(withLastStepMaxBake(plan, 60)).toBe(plan);
   });
 
   it('keeps the 1-minute interval for ordinary rollouts', () => {

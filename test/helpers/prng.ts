@@ -1,5 +1,5 @@
 import { normalQuantile } from '../../lib/domain/normal';
-import { binomialQuantile } from '../../lib/local/fleet/prng';
+import { binomialQuantile, poissonQuantile } from '../../lib/local/fleet/prng';
 
 /** Seeded uniforms for Monte Carlo tests: the fleet's generator, so both share one implementation. */
 export { mulberry32 } from '../../lib/local/fleet/prng';
@@ -12,4 +12,9 @@ export function gaussian(rand: () => number): number {
 /** Binomial(n, p) draw, by inversion (exact for small means). */
 export function binomial(rand: () => number, n: number, p: number): number {
   return binomialQuantile(n, p, rand());
+}
+
+/** Poisson(mean) draw, by inversion (exact for small means). */
+export function poisson(rand: () => number, mean: number): number {
+  return poissonQuantile(mean, rand());
 }

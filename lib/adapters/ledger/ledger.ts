@@ -73,6 +73,7 @@ const PATCHABLE_FIELDS: readonly (readonly [keyof RolloutPatch, boolean])[] = [
   ['outcome', true],
   ['control', true],
   ['pendingApproval', true],
+  ['phaseStarts', false],
 ];
 
 /** TransactWriteItems takes at most 100 actions; a rollout's record uses one of them. */

@@ -83,6 +83,14 @@ export const pendingApprovalSchema = z.object({
 });
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 
+export const phaseStartSchema = z.object({
+  phase: z.enum(['step', 'final-bake']),
+  stepIndex: z.number().int().min(0),
+  weight: z.number().min(0).max(100),
+  at: isoTimestamp,
+});
+export type PhaseStart = z.infer<typeof phaseStartSchema>;
+
 /** Unknown attributes (the keys, `entity`) are stripped by `z.object`, so reads return the record only. */
 export const rolloutRecordSchema = z.object({
   rolloutId: z.string().min(1),
@@ -102,6 +110,8 @@ export const rolloutRecordSchema = z.object({
   /** An abort or promote asked for by the CLI, not yet acted on by the state machine. */
   control: controlRequestSchema.optional(),
   pendingApproval: pendingApprovalSchema.optional(),
+  /** When each phase's weight took effect, in order: the judge keeps evidence across phases and restarts its change detector at each. */
+  phaseStarts: z.array(phaseStartSchema).optional(),
   /** Number of events appended so far; also the sequence number of the newest one. */
   eventCount: z.number().int().min(0),
 });
@@ -134,6 +144,7 @@ export interface RolloutPatch {
   readonly outcome?: RolloutOutcome | null;
   readonly control?: ControlRequest | null;
   readonly pendingApproval?: PendingApproval | null;
+  readonly phaseStarts?: readonly PhaseStart[];
 }
 
 export const ledgerEventSchema = z.object({

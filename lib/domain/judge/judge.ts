@@ -2,7 +2,8 @@ import { sumOf, type FiringAlarm } from '../aggregates';
 import type { Policy } from '../policy';
 import type { SignalResult, Verdict, VerdictValue } from '../verdict';
 import { about, count } from './format';
-import { MORE_CANARY_REQUESTS } from './signals/count-test';
+import { signalAlphas } from './requirements';
+import { MORE_CANARY_REQUESTS } from './signals/count-signal';
 import { judgeAlarms } from './signals/alarms';
 import { judgeCustomMetric, skippedCustomMetric } from './signals/custom';
 import { judgeErrors } from './signals/errors';
@@ -10,8 +11,7 @@ import { judgeLatency } from './signals/latency';
 import { judgeSaturation } from './signals/saturation';
 import { judgeTraffic } from './signals/traffic';
 import { judgeValidationWindow } from './signals/validation';
-import { sprtBoundaries } from './sprt';
-import { assertValidSeries, spanMinutes, WHOLE_RELEASE, type CustomMetricWindow, type SignalContext, type TargetWindow } from './window';
+import { assertValidSeries, phaseMinutes, spanMinutes, wholeMinutes, WHOLE_RELEASE, type CustomMetricWindow, type SignalContext, type TargetWindow } from './window';
 
 export type { CustomMetricWindow, TargetWindow } from './window';
 
@@ -27,28 +27,11 @@ export interface JudgeInput {
   readonly step: JudgeStep;
   /** Seconds since the step's traffic shift. */
   readonly elapsedSeconds: number;
-  /** α for each individual test: the planner already split policy.falseRollbackBudget over signals × targets × steps. */
-  readonly alphaPerTest: number;
   readonly targets: readonly TargetWindow[];
   /** Alarms named by the policy that are in ALARM right now. @default - none */
   readonly firingAlarms?: readonly FiringAlarm[];
   /** The policy's custom metrics over the same window. @default - none */
   readonly custom?: readonly CustomMetricWindow[];
-}
-
-/** The signals whose sequential test can fail a step, one test each per target. */
-const SEQUENTIAL_SIGNALS = ['errors', 'latency', 'traffic', 'saturation'] as const;
-
-/**
- * How many independent sequential tests one step runs, so the planner can split the false-rollback
- * budget over them: errors, slow requests, canary share and throttles, per target, when enabled.
- * Warnings (utilisation, total drop) cannot fail and are not counted. Neither are the guards: the
- * latency p99 guard, CloudWatch alarms and custom metrics fail on a fixed threshold (the user's, for
- * the last two), not on a test with an α that the budget could split, so counting them would only
- * make every sequential test stricter, and slower, without bounding their false rollbacks.
- */
-export function countTestsPerStep(policy: Policy, targetCount: number): number {
-  return targetCount * SEQUENTIAL_SIGNALS.filter((signal) => policy[signal].enabled).length;
 }
 
 /**
@@ -70,9 +53,8 @@ function judgeOrThrow(input: JudgeInput): Verdict {
   const { step, elapsedSeconds: elapsed, targets } = input;
   const ctx: SignalContext = {
     policy: input.policy,
-    alpha: input.alphaPerTest,
+    alphas: signalAlphas(input.policy, targets.length),
     beta: input.policy.missedRegressionRate,
-    truncated: elapsed >= step.maxBakeSeconds,
   };
   const signals = [
     ...alarmSignals(input),
@@ -83,8 +65,8 @@ function judgeOrThrow(input: JudgeInput): Verdict {
     value,
     reason,
     signals,
-    canaryRequests: targets.reduce((t, w) => t + sumOf(w.canary, 'requests'), 0),
-    baselineRequests: targets.reduce((t, w) => t + sumOf(w.baseline, 'requests'), 0),
+    canaryRequests: targets.reduce((t, w) => t + sumOf(phaseMinutes(w.canary, w), 'requests'), 0),
+    baselineRequests: targets.reduce((t, w) => t + sumOf(phaseMinutes(w.baseline, w), 'requests'), 0),
   });
 
   const failed = signals.filter((s) => s.status === 'fail');
@@ -97,7 +79,7 @@ function judgeOrThrow(input: JudgeInput): Verdict {
   const judged = targets.filter((w) => !isValidation(w));
   const judgedCanary = judged.reduce((t, w) => t + sumOf(w.canary, 'requests'), 0);
   if (judged.length > 0 && judgedCanary === 0) {
-    return atMaxBake ? verdict('inconclusive', noCanaryDataReason(input, judged, signals)) : verdict('continue', `no canary requests yet after ${elapsed}s`);
+    return atMaxBake ? verdict('inconclusive', noCanaryDataReason(input, judged, signals)) : verdict('continue', waitingForData(input));
   }
 
   const canaryByTarget = new Map(targets.map((w) => [w.targetKey, sumOf(w.canary, 'requests')]));
@@ -108,7 +90,7 @@ function judgeOrThrow(input: JudgeInput): Verdict {
   }
   if (blockers.length === 0) return verdict('pass', passReason(input, signals, judgedCanary));
   if (atMaxBake) {
-    return verdict('inconclusive', `max bake ${step.maxBakeSeconds}s reached without a decision: ${blockers.join('; ')}${neededSuffix(signals, judged, judgedCanary)}`);
+    return verdict('inconclusive', `max bake ${step.maxBakeSeconds}s reached without a decision: ${blockers.join('; ')}${neededSuffix(signals, judged)}`);
   }
   return verdict('continue', `waiting for evidence: ${blockers.join('; ')}`);
 }
@@ -172,11 +154,25 @@ function moreCanaryRequests(signals: readonly SignalResult[]): number | undefine
   return needs.length === 0 ? undefined : Math.max(...needs);
 }
 
-function neededSuffix(signals: readonly SignalResult[], judged: readonly TargetWindow[], judgedCanary: number): string {
+/**
+ * Nothing of the new version has arrived yet. Early in a step that is CloudWatch's delay, not a
+ * lack of traffic, and the user should read it as such.
+ */
+function waitingForData(input: JudgeInput): string {
+  const delay = input.policy.metricDelaySeconds;
+  if (input.elapsedSeconds <= delay + input.policy.evaluationIntervalSeconds) {
+    return `waiting for CloudWatch: metrics arrive about ${Math.round(delay / 60)} min late (${input.elapsedSeconds}s since the shift)`;
+  }
+  return `no canary requests yet after ${input.elapsedSeconds}s`;
+}
+
+function neededSuffix(signals: readonly SignalResult[], judged: readonly TargetWindow[]): string {
   const more = moreCanaryRequests(signals);
-  if (more === undefined) return '';
-  const minutes = spanMinutes(...judged.map((w) => w.canary));
-  const perMinute = minutes > 0 ? judgedCanary / minutes : 0;
+  if (more === undefined || !Number.isFinite(more)) return '';
+  // Whole minutes of the current phase only: the newest are still filling and would understate the rate.
+  const series = judged.map((w) => wholeMinutes(phaseMinutes(w.canary, w), w));
+  const minutes = spanMinutes(...series);
+  const perMinute = minutes > 0 ? series.reduce((t, s) => t + sumOf(s, 'requests'), 0) / minutes : 0;
   const time = perMinute > 0 ? `, about ${about(more / perMinute)} more minutes at the current ${about(perMinute)} canary requests/min` : '';
   return `; a decision needs about ${about(more)} more canary requests${time}`;
 }
@@ -202,10 +198,8 @@ function passReason(input: JudgeInput, signals: readonly SignalResult[], judgedC
 }
 
 function assertValidInput(input: JudgeInput): void {
-  const { step, elapsedSeconds, alphaPerTest, targets } = input;
+  const { step, elapsedSeconds, targets } = input;
   if (targets.length === 0) throw new RangeError('no targets to judge');
-  if (!(alphaPerTest > 0 && alphaPerTest < 1)) throw new RangeError(`alphaPerTest must be in (0, 1); got ${alphaPerTest}`);
-  sprtBoundaries(alphaPerTest, input.policy.missedRegressionRate);
   if (!(Number.isFinite(elapsedSeconds) && elapsedSeconds >= 0)) throw new RangeError(`elapsedSeconds must be ≥ 0; got ${elapsedSeconds}`);
   if (!(step.minBakeSeconds >= 0 && step.minBakeSeconds <= step.maxBakeSeconds)) {
     throw new RangeError(`step bake must satisfy 0 ≤ minBakeSeconds ≤ maxBakeSeconds; got ${step.minBakeSeconds} and ${step.maxBakeSeconds}`);

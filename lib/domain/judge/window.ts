@@ -1,17 +1,50 @@
 import type { CustomPoint, MinuteAggregate } from '../aggregates';
 import type { CustomMetric, Policy } from '../policy';
+import type { CountSignal, TrafficHistory } from './requirements';
 
-/** One target's evaluation window: both cohorts over the same minutes (or a historical baseline at 100%). */
+/**
+ * One target's evidence at a look: both versions' minutes since the rollout's first step began
+ * (the newest may still be filling), where each judged phase began, and what the plan asks of the
+ * current one.
+ */
 export interface TargetWindow {
   readonly targetKey: string;
   readonly canary: readonly MinuteAggregate[];
   readonly baseline: readonly MinuteAggregate[];
-  /** Share of requests the canary should get (0..1). 1 means the baseline series is historical (pre-rollout window). */
+  /** Share of requests the new version should get in the current phase (0..1). */
   readonly expectedCanaryShare: number;
+  /** Start of the current phase: the traffic share, the p99 guard and the validation step look at its minutes. @default - the whole window */
+  readonly phaseStart?: string;
+  /** Start of each judged phase (weight above 0) begun so far, in order; the last is the current one when it is judged. */
+  readonly judgedStarts: readonly string[];
+  /** Minutes starting before this are whole in CloudWatch; newer ones may still be filling. @default - every minute is whole */
+  readonly completeBefore?: string;
   /** Slow-request threshold used for slowRequests, or undefined when no baseline latency was known. */
   readonly slowThresholdMs?: number;
   /** Pre-rollout total requests per minute, for the traffic-drop warning; undefined when unknown. */
   readonly preRolloutRequestsPerMinute?: number;
+  /** The stable version's p99 before the rollout: the p99 guard's reference once it serves nothing. */
+  readonly preRolloutP99Ms?: number;
+  /** The stable version before the rollout: the prior of every count signal's stable rate. */
+  readonly history?: TrafficHistory;
+  /** What the plan asks of the current phase. @default - nothing sized: any evidence passes, the critical effect is not required */
+  readonly plan?: TargetPhasePlan;
+}
+
+/** The plan's part for one target at the current phase. */
+export interface TargetPhasePlan {
+  /** Judged phases in the whole plan: the change detector's prior over where a regression begins. */
+  readonly judgedPhases: number;
+  /** Each judged phase's name, for reasons ("since Partial (25%)"). */
+  readonly phaseLabels?: readonly string[];
+  readonly signals: Readonly<Partial<Record<CountSignal, PhaseSignalPlan>>>;
+}
+
+export interface PhaseSignalPlan {
+  readonly stableRate: number;
+  readonly critical: number;
+  readonly own?: number;
+  readonly pooled?: number;
 }
 
 /** The targetKey of a signal about the whole release: alarms, and custom metrics without a version dimension. */
@@ -32,17 +65,40 @@ export interface CustomMetricWindow {
 /** What every signal needs besides its window. */
 export interface SignalContext {
   readonly policy: Policy;
-  /** α of each sequential test. */
-  readonly alpha: number;
-  /** β of each sequential test: the policy's missed-regression rate. */
+  /** The false-rollback budget of each signal on this target (see signalAlphas). */
+  readonly alphas: Readonly<Record<CountSignal | 'traffic', number>>;
+  /** The policy's missed-regression rate: a regression is ruled out at 1/β. */
   readonly beta: number;
-  /** The step has reached its max bake: undecided count tests are truncated (see binomialCountTest). */
-  readonly truncated: boolean;
 }
 
-/** The baseline shares the canary's minutes unless it is the pre-rollout history of a 100% step. */
-export function baselineIsHistorical(window: TargetWindow): boolean {
-  return window.expectedCanaryShare >= 1;
+/** Minutes of the current phase only. */
+export function phaseMinutes(series: readonly MinuteAggregate[], window: TargetWindow): readonly MinuteAggregate[] {
+  const start = window.phaseStart;
+  if (start === undefined) return series;
+  const t = Date.parse(start);
+  return series.filter((m) => Date.parse(m.minute) >= t);
+}
+
+/** Whole minutes only: traffic levels read from a minute still filling would look like a drop. */
+export function wholeMinutes(series: readonly MinuteAggregate[], window: TargetWindow): readonly MinuteAggregate[] {
+  const before = window.completeBefore;
+  if (before === undefined) return series;
+  const t = Date.parse(before);
+  return series.filter((m) => Date.parse(m.minute) < t);
+}
+
+/**
+ * Which judged phase a minute belongs to: the last one begun at or before it; -1 before the first
+ * (the validation step's minutes, which count for the stable rate only).
+ */
+export function segmentLocator(starts: readonly string[]): (minute: string) => number {
+  const times = starts.map((s) => Date.parse(s));
+  return (minute) => {
+    const t = Date.parse(minute);
+    let j = -1;
+    while (j + 1 < times.length && times[j + 1] <= t) j++;
+    return j;
+  };
 }
 
 /**
@@ -109,15 +165,4 @@ export function assertValidSeries(series: readonly MinuteAggregate[], label: str
   for (const field of ['errors', 'slowRequests'] as const) {
     if (totals[field] > totals.requests) throw new RangeError(`${label} has more ${field} (${totals[field]}) than requests (${totals.requests}) over the window`);
   }
-}
-
-/** One minute's contribution to a count test, for replaying the test minute by minute. */
-export interface CountIncrement {
-  readonly events: number;
-  readonly trials: number;
-}
-
-/** The canary's per-minute counts in time order: the path a sequential test walked, look by look. */
-export function countPath(series: readonly MinuteAggregate[], count: (m: MinuteAggregate) => CountIncrement): CountIncrement[] {
-  return [...series].sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0)).map(count);
 }

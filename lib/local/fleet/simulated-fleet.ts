@@ -1,8 +1,9 @@
 import type { Cohort, MinuteAggregate } from '../../domain/aggregates';
 import { MINUTE_MS, type Clock } from '../../domain/clock';
 import { FLAG_NEW_VARIANT, FLAG_STABLE_VARIANT, targetKey, type Target } from '../../domain/targets';
-import { binomialQuantile, hashParts, lognormalMean, lognormalQuantile, lognormalSurvival, Prng } from './prng';
-import { resolveTargetModel, rpsAt, type ResolvedTargetModel, type TrafficModel, type VersionBehaviour } from './traffic-model';
+import { hashParts, Prng } from './prng';
+import { aggregateSlices, drawSlice, SLICE_MS, SLICES_PER_MINUTE, type CohortSlice } from './traffic-slices';
+import { resolveTargetModel, rpsAt, type ResolvedTargetModel, type TrafficModel } from './traffic-model';
 
 export interface SimulatedFleetOptions {
   readonly model: TrafficModel;
@@ -67,29 +68,15 @@ export interface SeriesOptions {
 /** CloudWatch returns at most 100,800 datapoints per query; a wider window is a caller's bug, not a request. */
 const MAX_SERIES_MINUTES = 100_800;
 
-/** Up to this many requests, latencies are sampled one by one; above it, percentiles come from quantiles plus sampling noise. */
-const MAX_SAMPLED_REQUESTS = 500;
-
-const PERCENTILES = [0.5, 0.9, 0.99] as const;
-
-interface CohortMinute {
-  /** Requests routed to the cohort, throttled or not. */
-  readonly routed: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly throttles: number;
-  readonly percentilesMs: readonly [number, number, number];
-  readonly concurrency: number;
-  readonly behaviour: VersionBehaviour;
-  /** Sorted latencies when the cohort had few requests, so slow counts agree with the percentiles. */
-  readonly sampledLatencies: Float64Array | null;
-  /** Slow-request counts already drawn, by threshold: the judge asks for the same threshold every evaluation. */
-  readonly slowByThreshold: Map<number, number>;
-}
-
-interface MinuteFigures {
-  readonly canary: CohortMinute;
-  readonly baseline: CohortMinute;
+/** One slice of a target's traffic, as drawn once the slice has begun. */
+interface SliceRecord {
+  /** The weight and the regression state the slice was drawn with (both are fixed once it starts). */
+  readonly weight: number;
+  readonly active: boolean;
+  readonly canary: CohortSlice;
+  readonly baseline: CohortSlice;
+  /** When CloudWatch has the slice: its end plus a per-(target, slice) delay. */
+  readonly visibleAtMs: number;
 }
 
 interface TargetRecord {
@@ -105,8 +92,10 @@ interface TargetRecord {
   readonly history: { readonly atMs: number; readonly weightPercent: number; readonly cause: WeightChangeCause }[];
   /** AppConfig keeps every hosted version; rollback redeploys the captured one. Version → enabled percentage. */
   readonly flagVersions: Map<number, number>;
-  /** Publication time by minute index, so repeated looks do not re-derive the delay. */
-  readonly publishedAt: Map<number, number>;
+  /** Slices drawn so far, by slice index since the epoch. */
+  readonly slices: Map<number, SliceRecord>;
+  /** Minutes whose every slice is visible, by cohort and threshold: they can no longer change. */
+  readonly complete: Map<string, MinuteAggregate | null>;
   revisions: number;
 }
 
@@ -115,8 +104,9 @@ interface TargetRecord {
  * traffic model. The simulated traffic router changes its targets' state; the simulated metric
  * provider reads its per-minute, per-version aggregates, with CloudWatch's publishing delay.
  *
- * Aggregates are pure functions of (seed, target, minute, cohort) and of the weight in effect at
- * the start of the minute: looking at a minute twice, or in another order, gives the same numbers.
+ * Traffic is drawn in ten-second slices (see traffic-slices.ts), each a pure function of (seed,
+ * target, slice) and of the weight in effect when it began: looking at a minute twice, or in another
+ * order, gives the same numbers, and the part of a minute already published only grows.
  */
 export class SimulatedFleet {
   readonly model: TrafficModel;
@@ -124,7 +114,6 @@ export class SimulatedFleet {
   private readonly clock: Clock;
   private rolloutStartMs: number | undefined;
   private readonly targets = new Map<string, TargetRecord>();
-  private readonly figures = new Map<string, MinuteFigures>();
 
   constructor(options: SimulatedFleetOptions) {
     if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
@@ -247,30 +236,34 @@ export class SimulatedFleet {
     return this.weightAtMs(this.record(key), at.getTime());
   }
 
-  /** When the minute starting at `minuteStart` becomes visible: its end plus a per-(target, minute) delay. */
+  /** When the minute starting at `minuteStart` is wholly visible: when its last slice arrives. */
   publishedAt(key: string, minuteStart: Date): Date {
     const record = this.record(key);
-    return new Date(this.publishedAtMs(record, Math.floor(minuteStart.getTime() / MINUTE_MS)));
+    const first = Math.floor(minuteStart.getTime() / MINUTE_MS) * SLICES_PER_MINUTE;
+    let latest = 0;
+    for (let slice = first; slice < first + SLICES_PER_MINUTE; slice++) latest = Math.max(latest, this.visibleAtMs(record, slice));
+    return new Date(latest);
   }
 
   /**
    * Per-minute aggregates of one cohort for the minutes starting in [from, to), as CloudWatch
-   * would return them at the clock's current time: minutes not yet published are left out, and
-   * so are minutes in which the cohort received no requests.
+   * would return them at the clock's current time: each minute holds the slices that have arrived,
+   * so the newest minutes are partial; minutes with nothing visible, or in which the cohort received
+   * no requests, are left out. With `includeUnpublished`, every ended minute is whole.
    */
   series(key: string, cohort: Cohort, from: Date, to: Date, options: SeriesOptions = {}): MinuteAggregate[] {
     const record = this.record(key);
     const nowMs = this.clock.now().getTime();
     const first = Math.ceil(from.getTime() / MINUTE_MS);
-    // Only minutes that have ended exist: later ones would depend on weights not set yet.
-    const last = Math.min(Math.ceil(to.getTime() / MINUTE_MS) - 1, Math.floor(nowMs / MINUTE_MS) - 1);
+    // Only slices that have ended exist: later ones would depend on weights not set yet.
+    const lastStarted = options.includeUnpublished ? Math.floor(nowMs / MINUTE_MS) - 1 : Math.floor(nowMs / MINUTE_MS);
+    const last = Math.min(Math.ceil(to.getTime() / MINUTE_MS) - 1, lastStarted);
     if (last - first + 1 > MAX_SERIES_MINUTES) {
       throw new RangeError(`a series spans at most ${MAX_SERIES_MINUTES} minutes; asked for ${from.toISOString()} to ${to.toISOString()}`);
     }
     const series: MinuteAggregate[] = [];
     for (let minute = first; minute <= last; minute++) {
-      if (!options.includeUnpublished && this.publishedAtMs(record, minute) > nowMs) continue;
-      const aggregate = this.aggregate(record, minute, cohort, options.slowThresholdMs);
+      const aggregate = this.aggregate(record, minute, cohort, options.slowThresholdMs, options.includeUnpublished === true, nowMs);
       if (aggregate) series.push(aggregate);
     }
     return series;
@@ -287,7 +280,8 @@ export class SimulatedFleet {
       knownMarker: '',
       history: [],
       flagVersions: new Map([[1, 0]]),
-      publishedAt: new Map(),
+      slices: new Map(),
+      complete: new Map(),
       revisions: 0,
     };
     if (record.state.kind === 'lambda-alias') record.state = { ...record.state, revisionId: this.nextRevisionId(record) };
@@ -354,115 +348,66 @@ export class SimulatedFleet {
     return 0;
   }
 
-  private publishedAtMs(record: TargetRecord, minute: number): number {
-    const cached = record.publishedAt.get(minute);
-    if (cached !== undefined) return cached;
+  private visibleAtMs(record: TargetRecord, slice: number): number {
     const { min, max } = record.model.publishDelayMinutes;
-    const delayMinutes = Prng.for(this.seed, record.key, minute, 'publish-delay').uniform(min, max);
-    const publishedAt = (minute + 1) * MINUTE_MS + Math.round(delayMinutes * MINUTE_MS);
-    record.publishedAt.set(minute, publishedAt);
-    return publishedAt;
+    const delayMinutes = Prng.for(this.seed, record.key, slice, 'publish-delay').uniform(min, max);
+    return (slice + 1) * SLICE_MS + Math.round(delayMinutes * MINUTE_MS);
   }
 
-  private regressionActive(record: TargetRecord, minuteStartMs: number, weightPercent: number): boolean {
+  private regressionActive(record: TargetRecord, startMs: number, weightPercent: number): boolean {
     if (this.rolloutStartMs === undefined) return false;
     const { afterMinutes, aboveWeight } = record.model.regression;
-    return minuteStartMs >= this.rolloutStartMs + afterMinutes * MINUTE_MS && weightPercent >= aboveWeight;
+    return startMs >= this.rolloutStartMs + afterMinutes * MINUTE_MS && weightPercent >= aboveWeight;
   }
 
-  private aggregate(record: TargetRecord, minute: number, cohort: Cohort, slowThresholdMs: number | undefined): MinuteAggregate | undefined {
-    const figures = this.minuteFigures(record, minute)[cohort];
-    // CloudWatch has no datapoint for a minute without invocations.
-    if (figures.routed === 0) return undefined;
-    const [p50Ms, p90Ms, p99Ms] = figures.percentilesMs;
-    return {
-      minute: new Date(minute * MINUTE_MS).toISOString(),
-      requests: figures.requests,
-      errors: figures.errors,
-      throttles: figures.throttles,
-      slowRequests: slowThresholdMs === undefined ? 0 : this.slowRequests(record, minute, cohort, figures, slowThresholdMs),
-      ...(figures.requests > 0 ? { p50Ms, p90Ms, p99Ms, concurrency: figures.concurrency } : {}),
-    };
-  }
-
-  /**
-   * Requests slower than the threshold. One fixed uniform per (target, minute, cohort) feeds
-   * the binomial inversion, so the count never rises when the threshold rises, whatever
-   * thresholds the judge asks for and in whatever order.
-   */
-  private slowRequests(record: TargetRecord, minute: number, cohort: Cohort, figures: CohortMinute, thresholdMs: number): number {
-    if (figures.sampledLatencies) return countAbove(figures.sampledLatencies, thresholdMs);
-    const cached = figures.slowByThreshold.get(thresholdMs);
-    if (cached !== undefined) return cached;
-    const { medianMs, sigma } = figures.behaviour.latency;
-    const u = Prng.for(this.seed, record.key, minute, cohort, 'slow').next();
-    const slow = binomialQuantile(figures.requests, lognormalSurvival(thresholdMs, medianMs, sigma), u);
-    figures.slowByThreshold.set(thresholdMs, slow);
-    return slow;
-  }
-
-  private minuteFigures(record: TargetRecord, minute: number): MinuteFigures {
-    const minuteStartMs = minute * MINUTE_MS;
-    const weight = this.weightAtMs(record, minuteStartMs);
-    const active = this.regressionActive(record, minuteStartMs, weight);
-    // The weight and the onset are part of the key: the same inputs always give the same figures.
-    const memoKey = `${record.key}|${minute}|${weight}|${active ? 1 : 0}`;
-    const cached = this.figures.get(memoKey);
-    if (cached) return cached;
-
-    const { model } = record;
-    const total = Prng.for(this.seed, record.key, minute, 'total').poisson(rpsAt(model, minute) * 60);
-    // Lambda routes each request at random, so the canary's share varies around its weight.
-    const canaryRouted = Prng.for(this.seed, record.key, minute, 'split').binomial(total, weight / 100);
-    const canaryBehaviour = active ? model.regressed : model.stable;
-    const routed = { canary: canaryRouted, baseline: total - canaryRouted };
-    // Little's law over both versions: demand above the concurrency limit is throttled.
-    const demand = concurrencyOf(routed.canary, canaryBehaviour) + concurrencyOf(routed.baseline, model.stable);
-    const overload = demand > model.concurrencyLimit ? 1 - model.concurrencyLimit / demand : 0;
-
-    const result: MinuteFigures = {
-      canary: this.cohortFigures(record, minute, 'canary', routed.canary, canaryBehaviour, overload),
-      baseline: this.cohortFigures(record, minute, 'baseline', routed.baseline, model.stable, overload),
-    };
-    this.figures.set(memoKey, result);
-    return result;
-  }
-
-  private cohortFigures(record: TargetRecord, minute: number, cohort: Cohort, routed: number, behaviour: VersionBehaviour, overload: number): CohortMinute {
-    const stream = (purpose: string) => Prng.for(this.seed, record.key, minute, cohort, purpose);
-    const throttleProbability = 1 - (1 - behaviour.throttleRate) * (1 - overload);
-    // Throttled requests never run: Lambda counts them in Throttles, not in Invocations.
-    const throttles = stream('throttles').binomial(routed, throttleProbability);
-    const requests = routed - throttles;
-    const errors = stream('errors').binomial(requests, behaviour.errorRate);
-    const { medianMs, sigma } = behaviour.latency;
-
-    let sampledLatencies: Float64Array | null = null;
-    let percentilesMs: [number, number, number];
-    if (requests <= MAX_SAMPLED_REQUESTS) {
-      const rng = stream('latency');
-      sampledLatencies = new Float64Array(requests);
-      for (let i = 0; i < requests; i++) sampledLatencies[i] = rng.lognormal(medianMs, sigma);
-      sampledLatencies.sort();
-      const sample = sampledLatencies;
-      percentilesMs = requests === 0 ? [0, 0, 0] : (PERCENTILES.map((q) => sample[Math.ceil(q * requests) - 1]) as [number, number, number]);
-    } else {
-      // The empirical q-quantile of n draws sits at F⁻¹(q ± sqrt(q(1-q)/n)): noise shrinks as 1/sqrt(n).
-      const rng = stream('percentiles');
-      percentilesMs = PERCENTILES.map((q) => {
-        const noisy = q + Math.sqrt((q * (1 - q)) / requests) * rng.normal();
-        const clamped = Math.min(1 - 0.5 / requests, Math.max(0.5 / requests, noisy));
-        return lognormalQuantile(clamped, medianMs, sigma);
-      }) as [number, number, number];
+  private aggregate(
+    record: TargetRecord,
+    minute: number,
+    cohort: Cohort,
+    slowThresholdMs: number | undefined,
+    whole: boolean,
+    nowMs: number,
+  ): MinuteAggregate | undefined {
+    const cacheKey = `${cohort}|${slowThresholdMs ?? ''}|${minute}`;
+    const cached = record.complete.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const slices: CohortSlice[] = [];
+    let arrived = 0;
+    for (let slice = minute * SLICES_PER_MINUTE; slice < (minute + 1) * SLICES_PER_MINUTE; slice++) {
+      if ((slice + 1) * SLICE_MS > nowMs) break;
+      const drawn = this.slice(record, slice);
+      if (!whole && drawn.visibleAtMs > nowMs) continue;
+      if (drawn.visibleAtMs <= nowMs) arrived++;
+      slices.push(drawn[cohort]);
     }
-    percentilesMs = [round2(percentilesMs[0]), round2(Math.max(percentilesMs[0], percentilesMs[1])), round2(Math.max(percentilesMs[0], percentilesMs[1], percentilesMs[2]))];
+    if (slices.length === 0) return undefined;
+    const aggregate = aggregateSlices({ seed: this.seed, targetKey: record.key, minute, cohort, concurrencyLimit: record.model.concurrencyLimit }, slices, slowThresholdMs);
+    // A minute can only change while some of it is still on its way.
+    if (arrived === SLICES_PER_MINUTE) record.complete.set(cacheKey, aggregate ?? null);
+    return aggregate;
+  }
 
-    // Peak concurrency in the minute: the Little's-law mean plus a Poisson-like peak margin.
-    const meanConcurrency = concurrencyOf(requests, behaviour);
-    const peak = meanConcurrency + Math.sqrt(meanConcurrency) * (2 + 0.25 * stream('concurrency').normal());
-    const concurrency = requests === 0 ? 0 : Math.min(record.model.concurrencyLimit, Math.max(1, Math.ceil(peak)));
-
-    return { routed, requests, errors, throttles, percentilesMs, concurrency, behaviour, sampledLatencies, slowByThreshold: new Map() };
+  private slice(record: TargetRecord, slice: number): SliceRecord {
+    const startMs = slice * SLICE_MS;
+    const weight = this.weightAtMs(record, startMs);
+    const active = this.regressionActive(record, startMs, weight);
+    const cached = record.slices.get(slice);
+    // A slice is fixed once it has begun; the check only guards against a history rewritten behind it.
+    if (cached && cached.weight === weight && cached.active === active) return cached;
+    const { model } = record;
+    const drawn = drawSlice({
+      seed: this.seed,
+      targetKey: record.key,
+      slice,
+      rps: rpsAt(model, Math.floor(startMs / MINUTE_MS)),
+      canaryShare: weight / 100,
+      canary: active ? model.regressed : model.stable,
+      stable: model.stable,
+      concurrencyLimit: model.concurrencyLimit,
+    });
+    const result: SliceRecord = { weight, active, ...drawn, visibleAtMs: this.visibleAtMs(record, slice) };
+    record.slices.set(slice, result);
+    return result;
   }
 }
 
@@ -485,23 +430,6 @@ export function describeState(state: TargetState): string {
 
 function markerOf(state: TargetState): string {
   return state.kind === 'lambda-alias' ? state.revisionId : String(state.configurationVersion);
-}
-
-/** Mean concurrent executions for `requests` in a minute: arrival rate × mean duration. */
-function concurrencyOf(requests: number, behaviour: VersionBehaviour): number {
-  return (requests / 60) * (lognormalMean(behaviour.latency.medianMs, behaviour.latency.sigma) / 1000);
-}
-
-/** Count of sorted values strictly above `threshold`, by binary search. */
-function countAbove(sorted: Float64Array, threshold: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= threshold) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length - lo;
 }
 
 function round2(x: number): number {

@@ -63,12 +63,15 @@ export const regressionSchema = z.strictObject({
   aboveWeight: percent.default(0),
 });
 
-/** CloudWatch publishes a minute's Lambda metrics a few minutes after it ends. */
+/**
+ * CloudWatch has a minute's Lambda metrics a few minutes after it ends, and fills the datapoint as
+ * the records arrive: each ten-second slice of traffic shows up on its own, this long after it ends.
+ */
 export const publishDelaySchema = z
   .strictObject({
-    /** Shortest delay, in minutes after the end of the minute. */
+    /** Shortest delay, in minutes after the end of the slice. */
     min: z.number().min(0).max(60).default(1),
-    /** Longest delay; each (target, minute) draws uniformly between min and max. */
+    /** Longest delay; each (target, slice) draws uniformly between min and max. */
     max: z.number().min(0).max(60).default(3),
   })
   .refine((d) => d.min <= d.max, { message: 'min must not be greater than max', path: ['max'] });
@@ -104,7 +107,7 @@ export const trafficModelSchema = z.strictObject({
   canary: canaryBehaviourSchema.default({}),
   /** When the new version's regression becomes active. */
   regression: regressionSchema.prefault({}),
-  /** Delay before a minute's metrics become visible, in minutes after the minute ends. */
+  /** Delay before each ten-second slice of traffic shows in the metrics, in minutes after it ends. */
   publishDelayMinutes: publishDelaySchema.prefault({}),
   /** Reserved (or account) concurrency: demand above it is throttled, and the concurrency figure saturates at it. */
   concurrencyLimit: z.number().int().positive().default(1000),

@@ -1,4 +1,4 @@
-import { countTestsPerStep, judge } from '../../../lib/domain/judge';
+import { judge, signalAlphas } from '../../../lib/domain/judge';
 import { DEFAULT_POLICY, policySchema } from '../../../lib/domain/policy';
 import { BUSY_BASELINE, BUSY_CANARY, customPoints, newCustomMetric, newCustomWindow, newJudgeInput, newTargetWindow, steadySeries } from './fixtures';
 
@@ -242,26 +242,24 @@ describe('judge', () => {
       expect(judge(newJudgeInput({ targets: [broken] })).reason).toMatch(/^RangeError: lambda:orders:live canary at 2025-01-01T00:00:00.000Z has a count that is not ≥ 0: .*"requests":-5/);
     });
 
-    it('returns an error verdict on an invalid α or step', () => {
-      expect(judge(newJudgeInput({ alphaPerTest: 0 })).value).toBe('error');
+    it('returns an error verdict on an invalid step', () => {
       expect(judge(newJudgeInput({ step: { weight: 10, minBakeSeconds: 600, maxBakeSeconds: 300 } })).reason).toMatch(/minBakeSeconds ≤ maxBakeSeconds/);
       expect(judge(newJudgeInput({ targets: [] })).reason).toMatch(/no targets/);
     });
   });
 });
 
-describe('countTestsPerStep', () => {
-  it('counts one sequential test per enabled signal and target', () => {
-    expect(countTestsPerStep(DEFAULT_POLICY, 1)).toBe(4);
-    expect(countTestsPerStep(DEFAULT_POLICY, 3)).toBe(12);
+describe('signalAlphas', () => {
+  it('splits the false-rollback budget over signals and targets, never over steps or looks', () => {
+    const one = signalAlphas(DEFAULT_POLICY, 1);
+    expect(one.errors + one.latency + one.saturation + one.traffic).toBeCloseTo(DEFAULT_POLICY.falseRollbackBudget, 12);
+    expect(one.errors).toBeGreaterThan(one.saturation);
+    expect(signalAlphas(DEFAULT_POLICY, 3).errors).toBeCloseTo(one.errors / 3, 12);
   });
 
-  it('does not count alarms or custom metrics, which are guards with no α to budget', () => {
-    const guarded = policySchema.parse({ alarms: ['orders-5xx'], customMetrics: [newCustomMetric()] });
-    expect(countTestsPerStep(guarded, 3)).toBe(12);
-  });
-
-  it('leaves out disabled signals', () => {
-    expect(countTestsPerStep(policySchema.parse({ traffic: { enabled: false }, saturation: { enabled: false } }), 2)).toBe(4);
+  it('gives a disabled signal’s share to the others', () => {
+    const alphas = signalAlphas(policySchema.parse({ traffic: { enabled: false }, saturation: { enabled: false } }), 1);
+    expect(alphas).toMatchObject({ traffic: 0, saturation: 0 });
+    expect(alphas.errors + alphas.latency).toBeCloseTo(0.01, 12);
   });
 });

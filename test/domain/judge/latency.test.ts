@@ -18,12 +18,11 @@ describe('judgeLatency', () => {
     expect(result.reason).toMatch(/^latency: requests slower than 300 ms: canary 3%/);
   });
 
-  it('uses 1% slow requests as the critical rate for a fast baseline, twice the rate for a slow one', () => {
-    const fast = judgeLatency(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE }), ctx);
-    expect(fast.thresholds.p1).toBe(0.01);
+  it('takes 1% slow requests as critical for a fast stable version, twice the rate for a slow one, when no plan sized it', () => {
+    const fast = judgeLatency(newTargetWindow({ canary: BUSY_CANARY, baseline: BUSY_BASELINE, plan: undefined }), ctx);
+    expect(fast.thresholds.critical * fast.statistics.stableRate).toBeCloseTo(0.01, 4);
     const slowBaseline = steadySeries(10, { requests: 10_000, slowRequests: 200 });
-    const slow = judgeLatency(newTargetWindow({ canary: BUSY_CANARY, baseline: slowBaseline }), ctx);
-    expect(slow.thresholds.p1).toBeCloseTo(2 * slow.thresholds.p0, 12);
+    expect(judgeLatency(newTargetWindow({ canary: BUSY_CANARY, baseline: slowBaseline, plan: undefined }), ctx).thresholds.critical).toBe(2);
   });
 
   it('continues while a window is too small to tell', () => {

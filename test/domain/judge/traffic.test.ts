@@ -1,6 +1,6 @@
 import { judgeTraffic } from '../../../lib/domain/judge';
 import { spanMinutes } from '../../../lib/domain/judge/window';
-import { BUSY_BASELINE, BUSY_CANARY, newMinute, newSignalContext, newTargetWindow, steadySeries } from './fixtures';
+import { BUSY_BASELINE, BUSY_CANARY, minuteAt, newMinute, newSignalContext, newTargetWindow, steadySeries } from './fixtures';
 
 describe('judgeTraffic', () => {
   const ctx = newSignalContext();
@@ -26,20 +26,29 @@ describe('judgeTraffic', () => {
       expect(result.status).toBe('pass');
     });
 
-    it('continues while a window is too small to tell', () => {
+    it('holds nothing up while a window is too small to tell: only starvation fails', () => {
       const result = judgeTraffic(newTargetWindow({ canary: steadySeries(1, { requests: 1 }), baseline: steadySeries(1, { requests: 11 }) }), ctx);
-      expect(result.status).toBe('continue');
-      expect(result.statistics.moreCanaryRequests).toBeGreaterThan(0);
+      expect(result.status).toBe('pass');
+      expect(result.reason).toMatch(/no sign of starvation/);
     });
 
-    it('has no data when neither version served requests', () => {
-      expect(judgeTraffic(newTargetWindow(), ctx).status).toBe('no-data');
+    it('waits for the step’s requests without blocking when none has arrived yet', () => {
+      const result = judgeTraffic(newTargetWindow({ phaseStart: minuteAt(10), canary: BUSY_CANARY, baseline: BUSY_BASELINE }), ctx);
+      expect(result.status).toBe('pass');
+      expect(result.reason).toMatch(/no requests of this step have arrived yet/);
     });
 
-    it('is skipped at 100%, where the baseline is history', () => {
+    it('looks at the current step only: a share that was right at the last weight can be starved at this one', () => {
+      const before = { canary: steadySeries(5, { requests: 120 }), baseline: steadySeries(5, { requests: 11_880 }) };
+      const after = { canary: steadySeries(2, { requests: 120 }, 5), baseline: steadySeries(2, { requests: 11_880 }, 5) };
+      const window = newTargetWindow({ phaseStart: minuteAt(5), expectedCanaryShare: 0.25, canary: [...before.canary, ...after.canary], baseline: [...before.baseline, ...after.baseline] });
+      expect(judgeTraffic(window, ctx).status).toBe('fail');
+    });
+
+    it('is skipped at 100%, where the stable version serves nothing', () => {
       const result = judgeTraffic(newTargetWindow({ expectedCanaryShare: 1, canary: BUSY_CANARY, baseline: BUSY_BASELINE }), ctx);
       expect(result.status).toBe('skipped');
-      expect(result.reason).toMatch(/baseline is historical/);
+      expect(result.reason).toMatch(/stable version serves nothing/);
     });
   });
 
@@ -62,17 +71,18 @@ describe('judgeTraffic', () => {
       expect(quiet.status).toBe('skipped');
     });
 
-    it('counts only the canary at 100%, and counts minutes without data as quiet minutes', () => {
+    it('counts minutes without data as quiet minutes', () => {
       const canary = [...steadySeries(1, { requests: 12_000 }), ...steadySeries(1, { requests: 12_000 }, 4)];
-      const result = judgeTraffic(newTargetWindow({ canary, baseline: BUSY_BASELINE, expectedCanaryShare: 1, preRolloutRequestsPerMinute: 12_000 }), ctx);
+      const result = judgeTraffic(newTargetWindow({ canary, expectedCanaryShare: 1, preRolloutRequestsPerMinute: 12_000 }), ctx);
       expect(result.statistics.totalRequestsPerMinute).toBeCloseTo(24_000 / 5, 9);
       expect(result.status).toBe('warn');
     });
 
-    it('never hides an undecided share test behind a warning', () => {
-      const result = judgeTraffic(newTargetWindow({ canary: steadySeries(1, { requests: 1 }), baseline: steadySeries(1, { requests: 11 }), preRolloutRequestsPerMinute: 12_000 }), ctx);
-      expect(result.status).toBe('continue');
-      expect(result.reason).toMatch(/below the pre-rollout/);
+    it('reads whole minutes only: a minute still filling is not a drop', () => {
+      const filling = [...BUSY_CANARY, ...steadySeries(1, { requests: 100 }, 10)];
+      const result = judgeTraffic(newTargetWindow({ canary: filling, baseline: BUSY_BASELINE, completeBefore: minuteAt(10), preRolloutRequestsPerMinute: 12_000 }), ctx);
+      expect(result.status).toBe('pass');
+      expect(result.statistics.totalRequestsPerMinute).toBe(12_000);
     });
   });
 

@@ -70,36 +70,60 @@ describe('SimulatedFleet', () => {
       );
     });
 
-    it('hides minutes until their publishing delay has passed', async () => {
+    it('shows nothing of a minute until its first slice has arrived, at least a minute after it ended', async () => {
       const { fleet, clock } = await runOneHour(11);
       const now = clock.now();
       const minutes = fleet.series(key, 'baseline', minutesAfter(now, -10), now).map((m) => m.minute);
-      // The minute that ended 1 minute ago (delay ≥ 1) cannot be out; the one that ended 3+ minutes ago must be.
-      expect(minutes).not.toContain(minutesAfter(now, -2).toISOString());
-      expect(minutes).toContain(minutesAfter(now, -4).toISOString());
+      // Slices arrive 1–3 minutes after they end: the minute that began 60 s ago has nothing out yet, one that ended 4+ minutes ago is whole.
+      expect(minutes).not.toContain(minutesAfter(now, -1).toISOString());
+      expect(minutes).toContain(minutesAfter(now, -5).toISOString());
       const everything = fleet.series(key, 'baseline', minutesAfter(now, -10), now, { includeUnpublished: true }).map((m) => m.minute);
       expect(everything).toHaveLength(10);
     });
 
-    it('publishes each minute between 1 and 3 minutes after it ends, and from then on', async () => {
-      const { fleet, clock } = await runOneHour(11);
+    it('fills the newest minutes as their slices arrive: counts only grow, until the minute is whole', async () => {
+      // A fresh fleet: the virtual clock only moves forward, as it does in a rollout.
+      const { fleet, clock } = newTestFleet({ seed: 11 });
+      await startRollout(fleet, target, 10);
       const minute = minutesAfter(T0, 30);
-      const publishedAt = fleet.publishedAt(key, minute);
-      const delay = publishedAt.getTime() - minutesAfter(minute, 1).getTime();
-      expect(delay).toBeGreaterThanOrEqual(1 * MINUTE_MS);
-      expect(delay).toBeLessThanOrEqual(3 * MINUTE_MS);
-
-      clock.set(new Date(publishedAt.getTime() - 1));
-      expect(fleet.series(key, 'baseline', minute, minutesAfter(minute, 1))).toHaveLength(0);
-      clock.set(publishedAt);
-      expect(fleet.series(key, 'baseline', minute, minutesAfter(minute, 1))).toHaveLength(1);
+      clock.set(minutesAfter(minute, 1));
+      const whole = fleet.series(key, 'baseline', minute, minutesAfter(minute, 1), { includeUnpublished: true, slowThresholdMs: 250 })[0];
+      const seen: number[] = [];
+      for (let second = 60; second <= 4 * 60; second += 10) {
+        clock.set(new Date(minute.getTime() + second * 1000));
+        const [m] = fleet.series(key, 'baseline', minute, minutesAfter(minute, 1), { slowThresholdMs: 250 });
+        seen.push(m?.requests ?? 0);
+        if (m) {
+          expect(m.errors).toBeLessThanOrEqual(whole.errors);
+          expect(m.slowRequests).toBeLessThanOrEqual(whole.slowRequests);
+        }
+      }
+      expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+      // Partial minutes were seen on the way: more than "nothing" and "whole".
+      expect(new Set(seen).size).toBeGreaterThan(3);
+      expect(seen.at(-1)).toBe(whole.requests);
+      clock.set(fleet.publishedAt(key, minute));
+      expect(fleet.series(key, 'baseline', minute, minutesAfter(minute, 1), { slowThresholdMs: 250 })).toEqual([whole]);
     });
 
-    it('spreads the publishing delays over the configured range', async () => {
+    it('has each minute whole between 1 and 3 minutes after it ends', async () => {
       const { fleet } = await runOneHour(11);
       const delays = Array.from({ length: 60 }, (_, m) => fleet.publishedAt(key, minutesAfter(T0, m)).getTime() - minutesAfter(T0, m + 1).getTime());
-      expect(Math.min(...delays)).toBeLessThan(1.5 * MINUTE_MS);
-      expect(Math.max(...delays)).toBeGreaterThan(2.5 * MINUTE_MS);
+      expect(Math.min(...delays)).toBeGreaterThanOrEqual(1 * MINUTE_MS);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(3 * MINUTE_MS);
+      // The last slice alone can make a minute late, so wholeness leans towards the long end; it still varies.
+      expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(0.5 * MINUTE_MS);
+
+      const fresh = newTestFleet({ seed: 11 });
+      await startRollout(fresh.fleet, target, 10);
+      const minute = minutesAfter(T0, 30);
+      const publishedAt = fresh.fleet.publishedAt(key, minute);
+      fresh.clock.set(minutesAfter(minute, 1));
+      const whole = fresh.fleet.series(key, 'baseline', minute, minutesAfter(minute, 1), { includeUnpublished: true });
+      fresh.clock.set(new Date(publishedAt.getTime() - 1));
+      expect(fresh.fleet.series(key, 'baseline', minute, minutesAfter(minute, 1))[0]?.requests ?? 0).toBeLessThan(whole[0].requests);
+      fresh.clock.set(publishedAt);
+      expect(fresh.fleet.series(key, 'baseline', minute, minutesAfter(minute, 1))).toEqual(whole);
     });
 
     it('routes the weight share of requests to the new version on average, with per-request noise', async () => {

@@ -1,27 +1,21 @@
-import { sumOf } from '../../aggregates';
 import type { SignalResult } from '../../verdict';
-import { countPath, type SignalContext, type TargetWindow } from '../window';
-import { binomialCountTest } from './count-test';
+import { signalPrior } from '../requirements';
+import type { SignalContext, TargetWindow } from '../window';
+import { judgeCountSignal } from './count-signal';
 import { skipped } from './skipped';
 
 /**
- * Errors: the canary's error rate against the baseline's. The critical rate is the larger of a
- * relative rise (+50% by default) and an absolute one (+0.5 points), so a near-zero baseline does
- * not demand an impossible number of requests to detect a real regression.
+ * Errors: the new version's error rate against the stable version's. The critical regression is
+ * the larger of a relative rise (+50% by default) and an absolute one (+0.5 points), so a near-zero
+ * stable rate does not demand an impossible number of requests to rule it out.
  */
 export function judgeErrors(window: TargetWindow, ctx: SignalContext): SignalResult {
   const policy = ctx.policy.errors;
   if (!policy.enabled) return skipped('errors', window.targetKey, 'errors: disabled by policy');
-  const test = binomialCountTest({
-    canaryEvents: sumOf(window.canary, 'errors'),
-    canaryTrials: sumOf(window.canary, 'requests'),
-    baselineEvents: sumOf(window.baseline, 'errors'),
-    baselineTrials: sumOf(window.baseline, 'requests'),
-    alternative: (p0) => Math.max(p0 * (1 + policy.maxRelativeIncrease), p0 + policy.minDetectableIncrease),
-    alpha: ctx.alpha,
-    beta: ctx.beta,
-    truncated: ctx.truncated,
-    canaryPath: countPath(window.canary, (m) => ({ events: m.errors, trials: m.requests })),
+  const test = judgeCountSignal(window, ctx, {
+    signal: 'errors',
+    counts: (m) => ({ events: m.errors, trials: m.requests }),
+    prior: signalPrior(window.history, 'errors'),
     eventName: 'Errors',
   });
   return {

@@ -1,34 +1,22 @@
-import { sumOf, type MinuteAggregate } from '../../aggregates';
+import type { MinuteAggregate } from '../../aggregates';
 import type { SignalResult, SignalStatus } from '../../verdict';
 import { count, pct } from '../format';
-import { baselineIsHistorical, type SignalContext, type TargetWindow, countPath } from '../window';
-import { binomialCountTest } from './count-test';
+import { signalPrior } from '../requirements';
+import { phaseMinutes, type SignalContext, type TargetWindow } from '../window';
+import { judgeCountSignal } from './count-signal';
 import { skipped } from './skipped';
 
 /**
- * Throttles are rare enough that a healthy baseline usually shows none; without a floor, p0 would
- * be so small that two or three stray canary throttles fail the step.
- */
-export const THROTTLE_P0_FLOOR = 0.001;
-
-/**
- * Saturation: the canary's throttle rate against the baseline's, plus a utilisation warning. A
- * throttled invocation never runs, so it is not in `requests`: the trials are requests + throttles.
+ * Saturation: the canary's throttle rate against the stable version's, plus a utilisation warning.
+ * A throttled invocation never runs, so it is not in `requests`: the trials are requests + throttles.
  */
 export function judgeSaturation(window: TargetWindow, ctx: SignalContext): SignalResult {
   const policy = ctx.policy.saturation;
   if (!policy.enabled) return skipped('saturation', window.targetKey, 'saturation: disabled by policy');
-  const test = binomialCountTest({
-    canaryEvents: sumOf(window.canary, 'throttles'),
-    canaryTrials: sumOf(window.canary, 'requests') + sumOf(window.canary, 'throttles'),
-    baselineEvents: sumOf(window.baseline, 'throttles'),
-    baselineTrials: sumOf(window.baseline, 'requests') + sumOf(window.baseline, 'throttles'),
-    alternative: (p0) => p0 + policy.minDetectableThrottleIncrease,
-    p0Floor: THROTTLE_P0_FLOOR,
-    alpha: ctx.alpha,
-    beta: ctx.beta,
-    truncated: ctx.truncated,
-    canaryPath: countPath(window.canary, (m) => ({ events: m.throttles, trials: m.requests + m.throttles })),
+  const test = judgeCountSignal(window, ctx, {
+    signal: 'saturation',
+    counts: (m) => ({ events: m.throttles, trials: m.requests + m.throttles }),
+    prior: signalPrior(window.history, 'saturation'),
     eventName: 'Throttles',
     trialName: 'Attempts',
   });
@@ -49,11 +37,11 @@ export function judgeSaturation(window: TargetWindow, ctx: SignalContext): Signa
 }
 
 /**
- * Both versions draw on the function's one concurrency limit, so their same-minute peaks are added
- * (an upper bound: the two peaks need not coincide within the minute).
+ * Both versions draw on the function's one concurrency limit, so their same-minute peaks in the
+ * current phase are added (an upper bound: the two peaks need not coincide within the minute).
  */
 function peakConcurrency(window: TargetWindow): number | undefined {
-  const series: (readonly MinuteAggregate[])[] = baselineIsHistorical(window) ? [window.canary] : [window.canary, window.baseline];
+  const series: (readonly MinuteAggregate[])[] = [phaseMinutes(window.canary, window), phaseMinutes(window.baseline, window)];
   // Keyed by time, not by string: the two series may spell the same minute differently.
   const perMinute = new Map<number, number>();
   for (const m of series.flat()) {

@@ -1,9 +1,8 @@
 import { sumOf } from '../../aggregates';
 import type { SignalResult, SignalStatus } from '../../verdict';
-import { about, count, num, pct } from '../format';
-import { evaluateSprt, expectedSampleSize, type BernoulliSprt } from '../sprt';
-import { baselineIsHistorical, spanMinutes, type SignalContext, type TargetWindow } from '../window';
-import { MORE_CANARY_REQUESTS } from './count-test';
+import { count, num, pct } from '../format';
+import { evaluateSprt, type BernoulliSprt } from '../sprt';
+import { phaseMinutes, spanMinutes, wholeMinutes, type SignalContext, type TargetWindow } from '../window';
 import { skipped } from './skipped';
 
 /**
@@ -44,21 +43,25 @@ interface Part {
 /**
  * The failure direction is *too few* canary requests, so the test runs on the baseline's share:
  * H0 = 1 − w (healthy), H1 = 1 − w·minShareOfExpected (starved), which is an ordinary upper-tail SPRT.
+ * The split is a property of the weight, so each phase has a test of its own, and the signal's
+ * budget is shared by the phases. It can only fail: see below.
  */
 function shareTest(window: TargetWindow, ctx: SignalContext): Part {
   const w = window.expectedCanaryShare;
-  const canary = sumOf(window.canary, 'requests');
-  const baseline = sumOf(window.baseline, 'requests');
+  const canary = sumOf(phaseMinutes(window.canary, window), 'requests');
+  const baseline = sumOf(phaseMinutes(window.baseline, window), 'requests');
   const statistics: Record<string, number> = { canaryRequests: canary, baselineRequests: baseline, expectedShare: w };
-  if (w <= 0 || baselineIsHistorical(window)) {
-    const why = w <= 0 ? 'the canary is meant to get no traffic' : 'at 100% the baseline is historical, so there is no split to check';
+  if (w <= 0 || w >= 1) {
+    const why = w <= 0 ? 'the canary is meant to get no traffic' : 'at 100% the stable version serves nothing, so there is no split to check';
     return { status: 'skipped', statistics, thresholds: {}, summary: `share not checked: ${why}` };
   }
   const total = canary + baseline;
-  if (total === 0) return { status: 'no-data', statistics, thresholds: {}, summary: 'no requests to either version yet' };
+  // Nothing of this step has arrived yet: starvation is checked as it does (the count signals hold the step meanwhile).
+  if (total === 0) return { status: 'pass', statistics, thresholds: {}, summary: 'no requests of this step have arrived yet' };
 
   const starved = w * ctx.policy.traffic.minShareOfExpected;
-  const test: BernoulliSprt = { p0: 1 - w, p1: 1 - starved, alpha: ctx.alpha, beta: ctx.beta };
+  const phases = Math.max(1, window.plan?.judgedPhases ?? window.judgedStarts.length);
+  const test: BernoulliSprt = { p0: 1 - w, p1: 1 - starved, alpha: ctx.alphas.traffic / phases, beta: ctx.beta };
   const sprt = evaluateSprt(test, baseline, total);
   const canaryShare = canary / total;
   Object.assign(statistics, { canaryShare, llr: sprt.llr });
@@ -69,19 +72,16 @@ function shareTest(window: TargetWindow, ctx: SignalContext): Part {
       return { status: 'fail', statistics, thresholds, summary: `${seen}: starved, below ${pct(starved)} (LLR ${num(sprt.llr)} ≥ ${num(sprt.upper)})` };
     case 'accept-h0':
       return { status: 'pass', statistics, thresholds, summary: `${seen}: share as expected` };
-    case 'continue': {
-      // The test counts requests to both versions; the canary's part of them is w.
-      const moreTotal = Math.max(expectedSampleSize(test, 'h0', sprt.llr), expectedSampleSize(test, 'h1', sprt.llr));
-      statistics[MORE_CANARY_REQUESTS] = Math.ceil(moreTotal * w);
-      return { status: 'continue', statistics, thresholds, summary: `${seen}: undecided, needs about ${about(moreTotal)} more requests` };
-    }
+    case 'continue':
+      // Only starvation fails; a share not yet proven holds nothing up. A starved canary also
+      // starves the count signals, which then cannot rule anything out and keep the step waiting.
+      return { status: 'pass', statistics, thresholds, summary: `${seen}: no sign of starvation` };
   }
 }
 
 function totalDrop(window: TargetWindow, maxTotalDrop: number): { warns: boolean; statistics: Record<string, number>; summary: string } {
   const before = window.preRolloutRequestsPerMinute;
-  // At 100% the baseline series is history, not traffic served now.
-  const current = baselineIsHistorical(window) ? [window.canary] : [window.canary, window.baseline];
+  const current = [window.canary, window.baseline].map((s) => wholeMinutes(phaseMinutes(s, window), window));
   const minutes = spanMinutes(...current);
   if (before === undefined || before <= 0 || minutes === 0) return { warns: false, statistics: {}, summary: '' };
   const observed = current.reduce((t, s) => t + sumOf(s, 'requests'), 0);

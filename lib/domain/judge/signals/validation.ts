@@ -1,7 +1,7 @@
 import { sumOf } from '../../aggregates';
 import type { SignalResult } from '../../verdict';
 import { count } from '../format';
-import type { TargetWindow } from '../window';
+import { phaseMinutes, type TargetWindow } from '../window';
 import { skipped } from './skipped';
 
 /**
@@ -12,7 +12,7 @@ import { skipped } from './skipped';
 export function judgeValidationWindow(window: TargetWindow): SignalResult[] {
   const key = window.targetKey;
   const why = 'validation step (0%): the canary gets no routed traffic, so it is not judged';
-  const baseline = sumOf(window.baseline, 'requests');
+  const baseline = sumOf(phaseMinutes(window.baseline, window), 'requests');
   const pipeline: SignalResult = {
     signal: 'traffic',
     targetKey: key,
