@@ -2,7 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { randomUUID } from 'node:crypto';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
-import { preparePlan } from '../lib/controller/prepared-plan';
+import { planNotes, preparePlan } from '../lib/controller/prepared-plan';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { RolloutExistsError } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
@@ -56,11 +56,12 @@ export function makePreflightHandler(deps: ControllerDeps) {
       });
       await deps.ledger.appendEvent(rolloutId, 'preflight', {
         strategy: plan.strategyName,
-        steps: plan.steps.map((s) => ({ name: s.name, weight: s.weight, minBakeSeconds: s.minBakeSeconds, maxBakeSeconds: s.maxBakeSeconds })),
+        steps: prepared.steps.map((s) => ({ name: s.name, weight: s.weight, minBakeSeconds: s.minBakeSeconds, maxBakeSeconds: s.maxBakeSeconds })),
         captured: plainJson(targets.map((t) => t.captured)),
         baselines: plainJson(prepared.baselines),
+        judgedPhases: plainJson(prepared.judgedPhases),
         requirements: plainJson(prepared.requirements),
-        ...(shortfalls.length > 0 ? { insufficientTraffic: [...shortfalls] } : {}),
+        notes: planNotes(plan, prepared, shortfalls, request.policy.insufficientTraffic),
         evaluationIntervalSeconds: plan.evaluationIntervalSeconds,
         mode: request.mode,
         ...(firing.length > 0 ? { forcedPastAlarms: plainJson(firing) } : {}),

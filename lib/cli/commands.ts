@@ -3,6 +3,7 @@ import { SCENARIO_NAMES } from '../local/fleet';
 import { PRESET_NAMES } from '../domain/strategies';
 import { demo } from './demo';
 import type { CliIo } from './io';
+import { plan } from './plan';
 import { validate } from './validate';
 import { version } from '../../package.json';
 
@@ -39,7 +40,29 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .option('--json', 'print the parsed request and plan as JSON')
     .action(async (file: string, opts: { json?: boolean }) => setExitCode(await validate({ file, json: opts.json }, io)));
 
+  program
+    .command('plan')
+    .description('show what each step of a rollout request rules out and catches at a given traffic, and how long a healthy release takes')
+    .argument('<file>', 'rollout request JSON')
+    .option('--rps <n>', 'requests per second reaching each target (required offline; preflight measures it in AWS)', parsePositive)
+    .option('--error-rate <rate>', 'stable error rate, 0–1', parseRate, 0.005)
+    .option('--slow-rate <rate>', 'stable share of requests slower than the latency threshold, 0–1', parseRate, 0.0035)
+    .option('--json', 'print the plan as JSON')
+    .action(async (file: string, opts: { rps?: number; errorRate: number; slowRate: number; json?: boolean }) => setExitCode(await plan({ file, ...opts }, io)));
+
   return program;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+function parseRate(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 0 && n < 1)) throw new InvalidArgumentError('expected a rate from 0 up to 1');
+  return n;
 }
 
 function parseInteger(value: string): number {

@@ -1,4 +1,6 @@
 import type { LedgerEvent } from '../adapters/ledger';
+import type { JudgedPhase, TargetPlan } from '../domain/judge';
+import { renderPlanText } from '../domain/judge/plan-summary';
 import type { SignalResult, SignalStatus, Verdict } from '../domain/verdict';
 
 /** One line per ledger event, as a rollout unfolds. Reads only what the ledger recorded. */
@@ -25,7 +27,10 @@ export class TimelinePrinter {
         this.steps = (d.steps as typeof this.steps) ?? [];
         const captured = (d.captured as { targetKey: string; stableVersion: string; newVersion: string }[]) ?? [];
         const targets = captured.map((c) => `${c.targetKey} ${c.stableVersion} → ${c.newVersion}`).join(', ');
-        return `${this.bold('preflight ok')}  ${targets}; strategy ${String(d.strategy)} (${this.steps.length} steps), mode ${String(d.mode)}, false-rollback budget for the whole rollout`;
+        const head = `${this.bold('preflight ok')}  ${targets}; strategy ${String(d.strategy)} (${this.steps.length} steps), mode ${String(d.mode)}`;
+        const plan = Array.isArray(d.requirements) && Array.isArray(d.judgedPhases) ? renderPlanText(d.requirements as TargetPlan[], d.judgedPhases as JudgedPhase[]) : [];
+        const notes = ((d.notes as string[] | undefined) ?? []).map((n) => (n.startsWith('warning') ? this.yellow(n) : n));
+        return [head, ...[...plan, ...notes].map((l) => `        ${this.dim(l)}`)].join('\n');
       }
       case 'shift-applied':
         return this.bold(`── step ${Number(d.stepIndex) + 1}/${this.steps.length} ${String(d.step)}: ${String(d.weight)}% of traffic on the new version`);

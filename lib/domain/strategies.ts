@@ -115,9 +115,17 @@ const presetNameSchema = z.enum(PRESET_NAMES, {
   error: (issue) => `unknown preset ${JSON.stringify(issue.input)}: use one of ${PRESET_NAMES.join(', ')}, or { "steps": [...] }`,
 });
 
-/** A preset name or a custom step list. */
+/** What a strategy may be, for messages about a missing or mistyped one. */
+export const STRATEGY_FORMS = `a preset name (${PRESET_NAMES.join(', ')}) or { "steps": [{ "weight": 10, "minBakeSeconds": 300, "maxBakeSeconds": 1800 }, …] }`;
+
+const notAStrategy = z.unknown().superRefine((input, ctx) => {
+  const problem = input === undefined ? 'is required' : `must be a preset name or a steps object, got ${Array.isArray(input) ? 'an array' : typeof input}`;
+  ctx.addIssue({ code: 'custom', message: `${problem}: use ${STRATEGY_FORMS}` });
+}) as unknown as z.ZodType<never>;
+
+/** A preset name or a custom step list. Anything else is refused with both forms spelled out. */
 export const strategySchema = oneOfByInput<PresetName | z.output<typeof customStrategySchema>>((input) =>
-  typeof input === 'string' ? presetNameSchema : customStrategySchema,
+  typeof input === 'string' ? presetNameSchema : typeof input === 'object' && input !== null && !Array.isArray(input) ? customStrategySchema : notAStrategy,
 );
 
 export type StrategyInput = PresetName | z.input<typeof customStrategySchema>;

@@ -1,4 +1,4 @@
-import type { ReportData, ReportEvaluation, ReportMinute, ReportTarget } from '../../lib/local/report/report-data';
+import type { EvidenceLook, ReportData, ReportEvaluation, ReportMinute, ReportTarget } from '../../lib/local/report/report-data';
 
 const START = Date.parse('2026-01-05T09:00:00.000Z');
 const MINUTE_MS = 60_000;
@@ -26,8 +26,25 @@ export function newTestTarget(overrides: Partial<ReportTarget> = {}): ReportTarg
       { at: at(24), weight: 0 },
     ],
     minutes: newTestMinutes(),
+    evidence: [{ signal: 'errors', looks: newTestEvidence() }],
     ...overrides,
   };
+}
+
+/** Five looks at the errors signal: the change detector climbing past its line at minute 24. */
+export function newTestEvidence(): EvidenceLook[] {
+  return [10, 15, 20, 22, 24].map((m, i) => ({
+    at: at(m),
+    canaryRate: 0.006 + i * 0.005,
+    canaryLow: 0.002 + i * 0.004,
+    canaryHigh: 0.012 + i * 0.006,
+    stableRate: 0.005,
+    criticalRate: 0.01,
+    failEvidence: [-0.5, 0.1, 0.9, 1.8, 2.6][i],
+    failAt: 2.35,
+    pooledEvidence: [0.2, 0.8, 0.4, -1, -3][i],
+    ruleOutAt: 1.3,
+  }));
 }
 
 export function newTestEvaluation(overrides: Partial<ReportEvaluation> = {}): ReportEvaluation {
@@ -62,6 +79,17 @@ export function newTestReport(overrides: Partial<ReportData> = {}): ReportData {
     endedAt: at(25),
     wallSeconds: 2.37,
     targets: [newTestTarget()],
+    plan: [
+      {
+        targetKey: 'lambda:orders-api:live',
+        phase: 'Canary',
+        weight: 10,
+        bake: '5–20 min',
+        healthyMinutes: 5,
+        signals: [{ signal: 'errors', pooledRuleOut: '×2 (1%)', catches: '×2.2 (1.1%)', excessAtCatch: 17 }],
+      },
+    ],
+    planNotes: ['warning: lambda:orders-api:live errors: at 2 rps this strategy can rule out ×2.7, not the critical ×2'],
     evaluations: [
       newTestEvaluation({ at: at(10) }),
       newTestEvaluation({ at: at(15), verdict: 'pass', decision: 'shift', reason: 'canary is no worse' }),

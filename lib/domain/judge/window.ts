@@ -75,16 +75,16 @@ export interface SignalContext {
 export function phaseMinutes(series: readonly MinuteAggregate[], window: TargetWindow): readonly MinuteAggregate[] {
   const start = window.phaseStart;
   if (start === undefined) return series;
-  const t = Date.parse(start);
-  return series.filter((m) => Date.parse(m.minute) >= t);
+  const t = minuteTime(start);
+  return series.filter((m) => minuteTime(m.minute) >= t);
 }
 
 /** Whole minutes only: traffic levels read from a minute still filling would look like a drop. */
 export function wholeMinutes(series: readonly MinuteAggregate[], window: TargetWindow): readonly MinuteAggregate[] {
   const before = window.completeBefore;
   if (before === undefined) return series;
-  const t = Date.parse(before);
-  return series.filter((m) => Date.parse(m.minute) < t);
+  const t = minuteTime(before);
+  return series.filter((m) => minuteTime(m.minute) < t);
 }
 
 /**
@@ -92,14 +92,31 @@ export function wholeMinutes(series: readonly MinuteAggregate[], window: TargetW
  * (the validation step's minutes, which count for the stable rate only).
  */
 export function segmentLocator(starts: readonly string[]): (minute: string) => number {
-  const times = starts.map((s) => Date.parse(s));
+  const times = starts.map(minuteTime);
   return (minute) => {
-    const t = Date.parse(minute);
+    const t = minuteTime(minute);
     let j = -1;
     while (j + 1 < times.length && times[j + 1] <= t) j++;
     return j;
   };
 }
+
+/**
+ * Milliseconds of an ISO timestamp. The judge reads the same few hundred minutes at every look of
+ * every signal, so parsed values are remembered (a bounded cache: minutes are few and repeat).
+ */
+export function minuteTime(minute: string): number {
+  const cached = PARSED.get(minute);
+  if (cached !== undefined) return cached;
+  const t = Date.parse(minute);
+  if (Number.isNaN(t)) throw new RangeError(`minute "${minute}" is not an ISO timestamp`);
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(minute, t);
+  return t;
+}
+
+const PARSED = new Map<string, number>();
+const PARSED_LIMIT = 50_000;
 
 /**
  * Request-weighted mean of a per-minute percentile. Weighting keeps a near-empty minute, whose
@@ -131,9 +148,7 @@ export function spanMinutes(...series: (readonly MinuteAggregate[])[]): number {
 }
 
 function parseMinute(minute: string): number {
-  const t = Date.parse(minute);
-  if (Number.isNaN(t)) throw new RangeError(`minute "${minute}" is not an ISO timestamp`);
-  return t;
+  return minuteTime(minute);
 }
 
 function textMin(values: readonly string[]): string {

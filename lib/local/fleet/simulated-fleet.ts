@@ -94,8 +94,8 @@ interface TargetRecord {
   readonly flagVersions: Map<number, number>;
   /** Slices drawn so far, by slice index since the epoch. */
   readonly slices: Map<number, SliceRecord>;
-  /** Minutes whose every slice is visible, by cohort and threshold: they can no longer change. */
-  readonly complete: Map<string, MinuteAggregate | null>;
+  /** Minutes whose every slice is visible, by cohort and threshold, then by minute: they can no longer change. */
+  readonly complete: Map<string, Map<number, MinuteAggregate | null>>;
   revisions: number;
 }
 
@@ -262,8 +262,11 @@ export class SimulatedFleet {
       throw new RangeError(`a series spans at most ${MAX_SERIES_MINUTES} minutes; asked for ${from.toISOString()} to ${to.toISOString()}`);
     }
     const series: MinuteAggregate[] = [];
+    const cacheKey = `${cohort}|${options.slowThresholdMs ?? ''}`;
+    let complete = record.complete.get(cacheKey);
+    if (!complete) record.complete.set(cacheKey, (complete = new Map()));
     for (let minute = first; minute <= last; minute++) {
-      const aggregate = this.aggregate(record, minute, cohort, options.slowThresholdMs, options.includeUnpublished === true, nowMs);
+      const aggregate = this.aggregate(record, minute, cohort, options.slowThresholdMs, options.includeUnpublished === true, nowMs, complete);
       if (aggregate) series.push(aggregate);
     }
     return series;
@@ -367,9 +370,9 @@ export class SimulatedFleet {
     slowThresholdMs: number | undefined,
     whole: boolean,
     nowMs: number,
+    complete: Map<number, MinuteAggregate | null>,
   ): MinuteAggregate | undefined {
-    const cacheKey = `${cohort}|${slowThresholdMs ?? ''}|${minute}`;
-    const cached = record.complete.get(cacheKey);
+    const cached = complete.get(minute);
     if (cached !== undefined) return cached ?? undefined;
     const slices: CohortSlice[] = [];
     let arrived = 0;
@@ -383,7 +386,7 @@ export class SimulatedFleet {
     if (slices.length === 0) return undefined;
     const aggregate = aggregateSlices({ seed: this.seed, targetKey: record.key, minute, cohort, concurrencyLimit: record.model.concurrencyLimit }, slices, slowThresholdMs);
     // A minute can only change while some of it is still on its way.
-    if (arrived === SLICES_PER_MINUTE) record.complete.set(cacheKey, aggregate ?? null);
+    if (arrived === SLICES_PER_MINUTE) complete.set(minute, aggregate ?? null);
     return aggregate;
   }
 

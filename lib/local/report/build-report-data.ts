@@ -4,7 +4,9 @@ import { MINUTE_MS } from '../../domain/clock';
 import type { Verdict } from '../../domain/verdict';
 import type { SimulatedFleet } from '../fleet';
 import type { LocalRunResult } from '../local-runner';
-import type { ReportData, ReportEvaluation, ReportMinute, ReportTarget } from './report-data';
+import { planLines } from '../../domain/judge/plan-summary';
+import type { JudgedPhase, TargetPlan } from '../../domain/judge';
+import type { EvidenceLook, ReportData, ReportEvaluation, ReportEvidence, ReportMinute, ReportTarget } from './report-data';
 
 export interface ReportSources {
   readonly run: LocalRunResult;
@@ -25,6 +27,7 @@ export function buildReportData(src: ReportSources): ReportData {
   const captured = (record?.captured ?? []) as unknown as CapturedState[];
   const from = new Date(run.startedAt.getTime() - LEAD_IN_MINUTES * MINUTE_MS);
   const stepNames = stepNamesOf(events);
+  const preflight = events.find((e) => e.type === 'preflight')?.data as { requirements?: TargetPlan[]; judgedPhases?: JudgedPhase[]; notes?: string[] } | undefined;
   return {
     title: `fledge local rollout: ${src.scenario}`,
     rolloutId: run.rolloutId ?? '(none)',
@@ -38,13 +41,15 @@ export function buildReportData(src: ReportSources): ReportData {
     startedAt: run.startedAt.toISOString(),
     endedAt: run.endedAt.toISOString(),
     wallSeconds: src.wallSeconds,
-    targets: captured.map((c) => reportTarget(src.fleet, c, from, run.endedAt)),
+    targets: captured.map((c) => reportTarget(src.fleet, c, from, run.endedAt, events)),
+    plan: preflight?.requirements && preflight.judgedPhases ? planLines(preflight.requirements, preflight.judgedPhases) : [],
+    planNotes: preflight?.notes ?? [],
     evaluations: events.filter((e) => e.type === 'evaluation').map((e) => reportEvaluation(e, stepNames)),
     milestones: events.flatMap((e) => milestone(e, stepNames)),
   };
 }
 
-function reportTarget(fleet: SimulatedFleet, captured: CapturedState, from: Date, to: Date): ReportTarget {
+function reportTarget(fleet: SimulatedFleet, captured: CapturedState, from: Date, to: Date, events: readonly LedgerEvent[]): ReportTarget {
   const key = captured.targetKey;
   const minutes = new Map<string, { canary?: ReportMinute['canary']; baseline?: ReportMinute['baseline'] }>();
   for (const cohort of ['canary', 'baseline'] as const) {
@@ -60,7 +65,55 @@ function reportTarget(fleet: SimulatedFleet, captured: CapturedState, from: Date
     newVersion: captured.newVersion,
     weights: fleet.history(key).map((h) => ({ at: h.at, weight: h.weightPercent })),
     minutes: [...minutes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([minute, v]) => ({ minute, ...v })),
+    evidence: evidenceOf(key, events),
   };
+}
+
+const COUNT_STEMS = { errors: ['Errors', 'Requests'], latency: ['SlowRequests', 'Requests'], saturation: ['Throttles', 'Attempts'] } as const;
+
+/** Each count signal's statistics, look by look, read back from the evaluations the ledger holds. */
+function evidenceOf(targetKey: string, events: readonly LedgerEvent[]): ReportEvidence[] {
+  const looks = events.filter((e) => e.type === 'evaluation');
+  return (Object.keys(COUNT_STEMS) as (keyof typeof COUNT_STEMS)[]).map((signal) => ({
+    signal,
+    looks: looks.flatMap((e): EvidenceLook[] => {
+      const verdict = (e.data as { verdict?: Verdict }).verdict;
+      const result = verdict?.signals.find((s) => s.signal === signal && s.targetKey === targetKey);
+      if (!result || result.status === 'skipped') return [];
+      const st = result.statistics;
+      const th = result.thresholds;
+      const [eventStem, trialStem] = COUNT_STEMS[signal];
+      const events = st[`canary${eventStem}`];
+      const trials = st[`canary${trialStem}`];
+      const band = trials > 0 ? wilson(events, trials) : undefined;
+      const log10 = (x: number | undefined) => (x === undefined ? undefined : x / Math.LN10);
+      return [
+        {
+          at: e.at,
+          canaryRate: trials > 0 ? events / trials : undefined,
+          canaryLow: band?.low,
+          canaryHigh: band?.high,
+          stableRate: st.stableRate,
+          criticalRate: st.stableRate !== undefined && th.critical !== undefined ? st.stableRate * th.critical : undefined,
+          failEvidence: log10(st.logFailEvidence),
+          failAt: log10(th.logFailThreshold),
+          pooledEvidence: log10(st.logPooledRuleOut),
+          ownEvidence: log10(st.logOwnRuleOut),
+          ruleOutAt: log10(th.logRuleOutThreshold),
+        },
+      ];
+    }),
+  }));
+}
+
+/** Wilson's 95% score interval of a rate. */
+function wilson(events: number, trials: number): { low: number; high: number } {
+  const z = 1.96;
+  const p = events / trials;
+  const centre = p + (z * z) / (2 * trials);
+  const margin = z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials));
+  const denominator = 1 + (z * z) / trials;
+  return { low: Math.max(0, (centre - margin) / denominator), high: Math.min(1, (centre + margin) / denominator) };
 }
 
 function reportEvaluation(event: LedgerEvent, stepNames: readonly string[]): ReportEvaluation {

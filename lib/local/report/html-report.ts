@@ -1,7 +1,7 @@
 import { evaluationsTable } from './evaluations-table';
 import { html, raw, type SafeHtml } from './html';
 import type { ReportData, ReportTarget } from './report-data';
-import { reportDomain, targetCharts } from './report-charts';
+import { EVIDENCE_LEGEND, evidenceCharts, reportDomain, targetCharts } from './report-charts';
 import { COHORT_COLOURS, MILESTONE_COLOURS, OUTCOME_COLOURS, REPORT_CSS, VERDICT_COLOURS, WEIGHT_COLOUR } from './report-style';
 import type { TimeDomain } from './svg-chart';
 import { clock, dateTime, duration, parseTime } from './time-format';
@@ -31,6 +31,7 @@ export function renderHtmlReport(data: ReportData): string {
 <body>
 <main>
 ${header(data, domain)}
+${planSection(data)}
 ${data.targets.length === 0 ? html`<section><p class="empty">The report has no targets.</p></section>` : data.targets.map((t) => targetSection(data, t, domain))}
 ${decisionBox(data)}
 <section><h2>Evaluations <small>(${data.evaluations.length})</small></h2>
@@ -74,6 +75,43 @@ ${chartKey(data)}
 <figure><figcaption>Weight of the new version<span class="legend"><span><span class="swatch" style="background:${WEIGHT_COLOUR}"></span>${target.newVersion}</span></span></figcaption>${charts.weight}</figure>
 <figure><figcaption>Error rate per minute${cohorts}</figcaption>${charts.errors}</figure>
 <figure><figcaption>p99 latency per minute${cohorts}</figcaption>${charts.latency}</figure>
+${evidenceCharts(data, target, domain).map(
+  (e) => html`<h3>${EVIDENCE_TITLES[e.signal]}: the judge's evidence</h3>
+<figure><figcaption>Rate since the rollout began${rateLegend(target)}</figcaption>${e.rates}</figure>
+<figure><figcaption>e-values (log10): the change detector rolls back at its line; a step passes once its requirement reaches the pass line${evidenceLegend}</figcaption>${e.evidence}</figure>`,
+)}
+</section>`;
+}
+
+const EVIDENCE_TITLES = { errors: 'Errors', latency: 'Slow requests', saturation: 'Throttles' } as const;
+
+const swatch = (colour: string, label: string, dashed = false) =>
+  html`<span><span class="${dashed ? 'dash' : 'swatch'}" style="${dashed ? `border-color:${colour}` : `background:${colour}`}"></span>${label}</span>`;
+
+function rateLegend(target: ReportTarget): SafeHtml {
+  return html`<span class="legend">${swatch(COHORT_COLOURS.canary, `canary (${target.newVersion})`)}${swatch(COHORT_COLOURS.canary, '95% interval', true)}${swatch(COHORT_COLOURS.baseline, `stable (${target.stableVersion})`)}${swatch(EVIDENCE_LEGEND.critical, 'critical', true)}</span>`;
+}
+
+const evidenceLegend = html`<span class="legend">${swatch(EVIDENCE_LEGEND.fail, 'change detector')}${swatch(EVIDENCE_LEGEND.pooled, 'ruled out since the start')}${swatch(EVIDENCE_LEGEND.own, 'ruled out at this step')}</span>`;
+
+/** What preflight planned, as one table: per step and signal, what it rules out and catches. */
+function planSection(data: ReportData): SafeHtml | '' {
+  if (data.plan.length === 0 && data.planNotes.length === 0) return '';
+  return html`<section><h2>Plan <small>what each step rules out at the traffic preflight measured</small></h2>
+${data.planNotes.map((n) => html`<p class="${n.startsWith('warning') ? 'warning' : 'note'}">${n}</p>`)}
+<table class="plan">
+<thead><tr><th>Target</th><th>Step</th><th>Bake</th><th>Healthy passes in</th><th>Signal</th><th>Rules out so far</th><th>Rules out at the step</th><th>Catches within the bake</th><th>Excess bad requests by then</th></tr></thead>
+<tbody>
+${data.plan.flatMap((line) =>
+  line.signals.map(
+    (s, i) => html`<tr>
+${i === 0 ? html`<td rowspan="${line.signals.length}"><code>${line.targetKey}</code></td><td rowspan="${line.signals.length}">${line.phase} ${line.weight}%</td><td rowspan="${line.signals.length}">${line.bake}</td><td rowspan="${line.signals.length}" class="num">${Math.round(line.healthyMinutes)} min</td>` : ''}
+<td>${s.signal}</td><td>${s.pooledRuleOut ?? '–'}</td><td>${s.ownRuleOut ?? '–'}</td><td>${s.catches ?? '–'}</td><td class="num">${s.excessAtCatch === undefined ? '–' : String(Math.round(s.excessAtCatch))}</td>
+</tr>`,
+  ),
+)}
+</tbody>
+</table>
 </section>`;
 }
 

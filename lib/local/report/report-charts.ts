@@ -1,6 +1,6 @@
 import { PERCENT_AXIS, valueAxis, type ValueAxis } from './axis-ticks';
 import type { SafeHtml } from './html';
-import type { ReportData, ReportMinute, ReportTarget } from './report-data';
+import type { EvidenceLook, ReportData, ReportEvidence, ReportMinute, ReportTarget } from './report-data';
 import { COHORT_COLOURS, MILESTONE_COLOURS, VERDICT_COLOURS, WEIGHT_COLOUR } from './report-style';
 import { renderTimeChart, type ChartMarker, type ChartMilestone, type ChartPoint, type ChartSeries, type TimeDomain } from './svg-chart';
 import { clock, MINUTE, parseTime } from './time-format';
@@ -111,3 +111,65 @@ function milestoneLines(data: ReportData): ChartMilestone[] {
     return t === undefined ? [] : [{ t, label: m.label, colour: MILESTONE_COLOURS[m.kind] }];
   });
 }
+
+/** Two charts per count signal: the rates the judge compared, and its evidence against its thresholds. */
+export interface EvidenceCharts {
+  readonly signal: ReportEvidence['signal'];
+  readonly rates: SafeHtml;
+  readonly evidence: SafeHtml;
+}
+
+const EVIDENCE_COLOURS = { fail: '#e03131', pooled: '#2f9e44', own: '#0c8599', critical: '#f08c00' } as const;
+
+/**
+ * The judge's view of each count signal, from the ledger's evaluations: the new version's rate
+ * since the rollout began (with its 95% interval) against the stable rate and the critical rate;
+ * and the change detector's and the rule-out tests' e-values (log10) against the levels at which
+ * they act. A signal with no events at all (throttles, usually) is left out.
+ */
+export function evidenceCharts(data: ReportData, target: ReportTarget, domain: TimeDomain): EvidenceCharts[] {
+  const common = { domain, markers: evaluationMarkers(data), milestones: milestoneLines(data) };
+  return target.evidence
+    .filter((e) => e.looks.some((l) => (l.canaryRate ?? 0) > 0 || (l.stableRate ?? 0) > 0) && (e.signal !== 'saturation' || e.looks.some((l) => (l.canaryRate ?? 0) > 0)))
+    .map((e) => {
+      const series = (name: string, colour: string, value: (l: EvidenceLook) => number | undefined, dashed = false): ChartSeries => ({
+        name,
+        colour,
+        shape: 'line',
+        dashed,
+        points: e.looks.flatMap((l) => {
+          const t = parseTime(l.at);
+          const v = value(l);
+          return t === undefined ? [] : [{ t, v: v !== undefined && Number.isFinite(v) ? v : undefined }];
+        }),
+      });
+      const pct = (x: number | undefined) => (x === undefined ? undefined : x * 100);
+      const rateSeries = [
+        series('canary', COHORT_COLOURS.canary, (l) => pct(l.canaryRate)),
+        series('canary 95% low', COHORT_COLOURS.canary, (l) => pct(l.canaryLow), true),
+        series('canary 95% high', COHORT_COLOURS.canary, (l) => pct(l.canaryHigh), true),
+        series('stable', COHORT_COLOURS.baseline, (l) => pct(l.stableRate)),
+        series('critical', EVIDENCE_COLOURS.critical, (l) => pct(l.criticalRate), true),
+      ];
+      // e-values below 1 say "no evidence yet" and are drawn at 0.
+      const floor = (x: number | undefined) => (x === undefined ? undefined : Math.max(0, x));
+      const evidenceSeries = [
+        series('change detector', EVIDENCE_COLOURS.fail, (l) => floor(l.failEvidence)),
+        series('rolls back at', EVIDENCE_COLOURS.fail, (l) => l.failAt, true),
+        series('ruled out since the start', EVIDENCE_COLOURS.pooled, (l) => floor(l.pooledEvidence)),
+        series('ruled out at this step', EVIDENCE_COLOURS.own, (l) => floor(l.ownEvidence)),
+        series('passes at', EVIDENCE_COLOURS.pooled, (l) => l.ruleOutAt, true),
+      ];
+      // The interval of the first few requests is wide; the axis follows the rates themselves, and the band is clipped.
+      const rateAxis = cohortAxis(rateSeries.filter((x) => !x.name.includes('95%')));
+      // Past twice the rollback line, how much more evidence there is no longer matters: the top of the chart clips it.
+      const evidenceMax = Math.max(1, ...e.looks.map((l) => 2 * (l.failAt ?? 0)));
+      return {
+        signal: e.signal,
+        rates: renderTimeChart({ ...common, title: `${e.signal} on ${target.targetKey}: the new version's rate since the rollout began, against the stable and critical rates`, axis: rateAxis, formatValue: (v) => `${v}%`, series: rateSeries }),
+        evidence: renderTimeChart({ ...common, title: `${e.signal} on ${target.targetKey}: log10 e-values against their thresholds`, axis: valueAxis(evidenceMax), formatValue: (v) => String(v), series: evidenceSeries }),
+      };
+    });
+}
+
+export const EVIDENCE_LEGEND = EVIDENCE_COLOURS;

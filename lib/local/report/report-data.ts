@@ -1,3 +1,5 @@
+import type { PlanLine } from '../../domain/judge/plan-summary';
+
 /** Everything the HTML report draws. Built by the demo from the ledger and the simulated fleet. */
 export interface ReportData {
   readonly title: string;
@@ -18,6 +20,10 @@ export interface ReportData {
   readonly wallSeconds: number;
   readonly targets: readonly ReportTarget[];
   readonly evaluations: readonly ReportEvaluation[];
+  /** What preflight planned: one line per judged step and signal (see planLines). */
+  readonly plan: readonly PlanLine[];
+  /** Notes preflight recorded about the plan: a stretched bake, traffic that falls short. */
+  readonly planNotes: readonly string[];
   /** Milestones: shifts, approvals, promotion, rollback, with a label. */
   readonly milestones: readonly { readonly at: string; readonly label: string; readonly kind: 'shift' | 'approval' | 'promote' | 'rollback' | 'control' | 'final' }[];
 }
@@ -30,6 +36,32 @@ export interface ReportTarget {
   readonly weights: readonly { readonly at: string; readonly weight: number }[];
   /** Per-minute figures per cohort, as published (after the metric delay). */
   readonly minutes: readonly ReportMinute[];
+  /** The judge's evidence on each count signal, look by look, as the ledger recorded it. */
+  readonly evidence: readonly ReportEvidence[];
+}
+
+/** One count signal of one target over the rollout's evaluations. */
+export interface ReportEvidence {
+  readonly signal: 'errors' | 'latency' | 'saturation';
+  readonly looks: readonly EvidenceLook[];
+}
+
+export interface EvidenceLook {
+  readonly at: string;
+  /** The new version's rate since the rollout began, with a 95% interval. */
+  readonly canaryRate?: number;
+  readonly canaryLow?: number;
+  readonly canaryHigh?: number;
+  /** The stable version's rate, history included, and the critical rate above it. */
+  readonly stableRate?: number;
+  readonly criticalRate?: number;
+  /** log10 of the change detector's e-value, and where it rolls back. */
+  readonly failEvidence?: number;
+  readonly failAt?: number;
+  /** log10 of the rule-out e-values (since the rollout began, and for the step alone), and where they pass. */
+  readonly pooledEvidence?: number;
+  readonly ownEvidence?: number;
+  readonly ruleOutAt?: number;
 }
 
 export interface ReportMinute {

@@ -22,6 +22,8 @@ export interface ChartSeries {
   readonly fill?: boolean;
   /** Write the value next to each change, for steps too small to read off the axis (1% of 100). */
   readonly labelChanges?: boolean;
+  /** A thin dashed line: bounds and thresholds rather than measurements. */
+  readonly dashed?: boolean;
 }
 
 /** A dot in the lane under the plot, e.g. one per evaluation. */
@@ -138,7 +140,8 @@ function seriesPath(series: ChartSeries, chart: TimeChart, x: (t: number) => num
           `H${n(x(Math.max(domain.end, run[run.length - 1].t)))}`
         : run.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(x(p.t))},${n(y(p.v))}`).join('');
     const area = series.fill ? html`<path d="${d}V${n(y(0))}H${n(x(run[0].t))}Z" fill="${series.colour}" opacity="0.12" stroke="none"/>` : '';
-    return html`${area}<path d="${d}" fill="none" stroke="${series.colour}" stroke-width="2" stroke-linejoin="round"/>`;
+    const stroke = series.dashed ? html`stroke-width="1.2" stroke-dasharray="5 3"` : html`stroke-width="2"`;
+    return html`${area}<path d="${d}" fill="none" stroke="${series.colour}" ${stroke} stroke-linejoin="round"/>`;
   })}${series.labelChanges ? changeLabels(runs.flat(), chart, x, y, series.colour) : ''}</g>`;
 }
 

@@ -58,18 +58,49 @@ describe('renderHtmlReport', () => {
     });
   });
 
+  describe('the judge’s evidence', () => {
+    it('draws the canary’s rate with its interval against the stable and critical rates, and each e-value against its line', () => {
+      const [rates, evidence] = svgs(renderHtmlReport(newTestReport())).filter((svg) => /<title>errors on /.test(svg));
+      for (const name of ['canary', 'canary 95% low', 'canary 95% high', 'stable', 'critical']) expect(rates).toContain(`data-series="${name}"`);
+      for (const name of ['change detector', 'rolls back at', 'ruled out since the start', 'passes at']) expect(evidence).toContain(`data-series="${name}"`);
+      // Thresholds are dashed; measurements are solid.
+      expect(evidence).toMatch(/data-series="rolls back at"><path [^>]*stroke-dasharray/);
+      expect(evidence).not.toMatch(/data-series="change detector"><path [^>]*stroke-dasharray/);
+    });
+
+    it('leaves out a signal that never saw an event, rather than drawing an empty chart', () => {
+      const quiet = newTestTarget({ evidence: [{ signal: 'saturation', looks: [{ at: '2026-01-05T09:10:00.000Z', canaryRate: 0, stableRate: 0 }] }] });
+      expect(svgs(renderHtmlReport(newTestReport({ targets: [quiet] })))).toHaveLength(3);
+    });
+  });
+
+  describe('the plan', () => {
+    it('shows what each step rules out and catches, and the notes preflight recorded', () => {
+      const page = renderHtmlReport(newTestReport());
+      expect(page).toMatch(/<h2>Plan <small>/);
+      expect(page).toMatch(/<td>errors<\/td><td>×2 \(1%\)<\/td><td>–<\/td><td>×2.2 \(1.1%\)<\/td><td class="num">17<\/td>/);
+      expect(page).toContain('<p class="warning">warning: lambda:orders-api:live errors: at 2 rps');
+    });
+
+    it('has no plan section when preflight recorded none', () => {
+      expect(renderHtmlReport(newTestReport({ plan: [], planNotes: [] }))).not.toMatch(/<h2>Plan/);
+    });
+  });
+
   describe('the charts', () => {
-    it('draws a weight, an error-rate and a p99 latency chart for every target', () => {
+    it('draws a weight, an error-rate and a p99 latency chart for every target, and the judge’s evidence on each signal with data', () => {
       const data = newTestReport({ targets: [newTestTarget(), newTestTarget({ targetKey: 'appconfig:checkout/flags/new-cart' })] });
       const charts = svgs(renderHtmlReport(data));
 
-      expect(charts).toHaveLength(6);
+      expect(charts).toHaveLength(10);
       for (const key of ['lambda:orders-api:live', 'appconfig:checkout/flags/new-cart']) {
         const titles = charts.map((svg) => /<title>([^<]*)<\/title>/.exec(svg)?.[1] ?? '').filter((t) => t.includes(key));
         expect(titles).toEqual([
           `Weight of 8 on ${key} over time`,
           `Error rate per minute on ${key}, canary and baseline`,
           `p99 latency per minute on ${key}, canary and baseline`,
+          `errors on ${key}: the new version&#39;s rate since the rollout began, against the stable and critical rates`,
+          `errors on ${key}: log10 e-values against their thresholds`,
         ]);
       }
       for (const svg of charts) expect(svg).toMatch(/^<svg class="chart" viewBox="0 0 \d+ \d+" role="img" aria-label="[^"]+">\s*<title>/);
@@ -126,7 +157,7 @@ describe('renderHtmlReport', () => {
     });
 
     it('still draws framed, labelled charts with no NaN when a target has no minutes', () => {
-      const page = renderHtmlReport(newTestReport({ targets: [newTestTarget({ minutes: [] })] }));
+      const page = renderHtmlReport(newTestReport({ targets: [newTestTarget({ minutes: [], evidence: [] })] }));
       const charts = svgs(page);
 
       expect(charts).toHaveLength(3);
@@ -141,13 +172,13 @@ describe('renderHtmlReport', () => {
         newTestReport({
           startedAt: instant,
           endedAt: instant,
-          targets: [newTestTarget({ weights: [{ at: instant, weight: 0 }], minutes: [{ minute: instant, baseline: { requests: 10, errorRate: 0 } }] })],
+          targets: [newTestTarget({ weights: [{ at: instant, weight: 0 }], minutes: [{ minute: instant, baseline: { requests: 10, errorRate: 0 } }], evidence: [{ signal: 'errors', looks: [{ at: instant, canaryRate: 0.01, stableRate: 0.005, failEvidence: 0.2, failAt: 2.35 }] }] })],
           evaluations: [newTestEvaluation({ at: instant })],
           milestones: [{ at: instant, label: 'start', kind: 'control' }],
         }),
       );
 
-      expect(svgs(page)).toHaveLength(3);
+      expect(svgs(page)).toHaveLength(5);
       expect(page).toContain('<circle cx=');
       expect(page).not.toMatch(/NaN|Infinity|undefined/);
     });

@@ -13,7 +13,7 @@ import {
   type CountTotals,
 } from '../evidence';
 import { criticalRatio, formatRatio, type CountSignal } from '../requirements';
-import { segmentLocator, type SignalContext, type TargetWindow } from '../window';
+import { minuteTime, segmentLocator, type SignalContext, type TargetWindow } from '../window';
 
 /** Key under which an undecided signal reports how many more canary requests it needs. */
 export const MORE_CANARY_REQUESTS = 'moreCanaryRequests';
@@ -194,7 +194,7 @@ function moreTrials(logEvidence: number, threshold: number, ratio: number, stabl
 function mergeMinutes(window: TargetWindow, counts: CountSignalSpec['counts']): CountMinute[] {
   const byMinute = new Map<number, { minute: string; canaryEvents: number; canaryTrials: number; baselineEvents: number; baselineTrials: number }>();
   const entry = (minute: string) => {
-    const t = Date.parse(minute);
+    const t = minuteTime(minute);
     let e = byMinute.get(t);
     if (!e) byMinute.set(t, (e = { minute, canaryEvents: 0, canaryTrials: 0, baselineEvents: 0, baselineTrials: 0 }));
     return e;

@@ -2,7 +2,7 @@ import type { MinuteAggregate } from '../../aggregates';
 import type { SignalResult, SignalStatus } from '../../verdict';
 import { count, pct } from '../format';
 import { signalPrior } from '../requirements';
-import { phaseMinutes, type SignalContext, type TargetWindow } from '../window';
+import { minuteTime, phaseMinutes, type SignalContext, type TargetWindow } from '../window';
 import { judgeCountSignal } from './count-signal';
 import { skipped } from './skipped';
 
@@ -46,7 +46,7 @@ function peakConcurrency(window: TargetWindow): number | undefined {
   const perMinute = new Map<number, number>();
   for (const m of series.flat()) {
     if (m.concurrency === undefined) continue;
-    const t = Date.parse(m.minute);
+    const t = minuteTime(m.minute);
     perMinute.set(t, (perMinute.get(t) ?? 0) + m.concurrency);
   }
   return perMinute.size === 0 ? undefined : Math.max(...perMinute.values());
