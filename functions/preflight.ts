@@ -42,7 +42,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
       const now = deps.clock.now();
       const { prepared, shortfalls } = preparePlan(request, plan, await measureBaselines(deps.metrics, request.policy, targets, now));
       if (shortfalls.length > 0 && request.policy.insufficientTraffic === 'refuse') {
-        throw new PreconditionError(`the traffic cannot support this strategy (policy insufficientTraffic=refuse): ${shortfalls.join('; ')}; raise the weights or bakes, or accept the weaker check with insufficientTraffic=warn`);
+        throw new PreconditionError(`the traffic cannot support this strategy (policy insufficientTraffic=refuse): ${shortfalls.join('; ')}; raise the weights or the bakes (fledge plan shows what they establish), or set insufficientTraffic=warn to start anyway`);
       }
       const record = await deps.ledger.createRollout({
         rolloutId,

@@ -1,11 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { POLICIES } from './policies';
 import { renderReport } from './report';
 import { RPS_LEVELS, SCENARIOS } from './scenarios';
-import { summarize } from './summary';
+import { summarize, type CellSummary } from './summary';
 import type { CellResult, CellTask } from './tasks';
 
 /**
@@ -13,12 +13,14 @@ import type { CellResult, CellTask } from './tasks';
  * seeds, in worker threads; the tables go to stdout and to a markdown file the README links to.
  *
  *   --quick                 40 healthy and 20 regression seeds per cell (a smoke run)
- *   --healthy-seeds N       seeds per healthy cell (default 200)
+ *   --healthy-seeds N       seeds per healthy cell (default 500: a 1% rate needs that many to be told from 0.4%)
  *   --regression-seeds N    seeds per regression cell (default 100)
  *   --policies a,b          only these policies (ids as in bench/judge/policies/index.ts)
  *   --scenarios a,b / --rps 2,10
  *   --workers N             worker threads (default: one per core)
- *   --out FILE              where the markdown goes (default bench/results/judge.md)
+ *   --out FILE              where the markdown goes (default bench/results/judge.md); the cell
+ *                           summaries go beside it as JSON
+ *   --render FILE.json      only render the tables again from saved summaries
  */
 interface Options {
   readonly healthySeeds: number;
@@ -28,12 +30,18 @@ interface Options {
   readonly rps: readonly number[];
   readonly workers: number;
   readonly out: string;
+  readonly render?: string;
 }
 
 const CHUNK = 20;
 
 export async function runJudgeBenchmark(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
+  if (options.render) {
+    const saved = JSON.parse(readFileSync(options.render, 'utf8')) as SavedRun;
+    writeTables(options.out, saved);
+    return;
+  }
   const tasks = buildTasks(options);
   const total = tasks.reduce((t, x) => t + x.seeds.length, 0);
   console.error(`judge benchmark: ${total.toLocaleString('en')} rollouts (${options.policies.length} policies, ${options.scenarios.length} scenarios × ${options.rps.length} traffic levels) on ${options.workers} workers`);
@@ -43,19 +51,43 @@ export async function runJudgeBenchmark(argv: readonly string[]): Promise<void> 
     console.error(`  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} rollouts, ${seconds.toFixed(0)} s`);
   });
   const wallSeconds = (performance.now() - started) / 1000;
-  const summaries = mergeCells(results).map(summarize);
+  const saved: SavedRun = {
+    date: new Date().toISOString().slice(0, 10),
+    rollouts: total,
+    wallSeconds,
+    workers: options.workers,
+    healthySeeds: options.healthySeeds,
+    regressionSeeds: options.regressionSeeds,
+    summaries: mergeCells(results).map(summarize),
+  };
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out.replace(/\.md$/, '') + '.json', `${JSON.stringify(saved)}\n`);
+  writeTables(options.out, saved);
+}
+
+/** What a run measured, saved so that the tables can be rendered again without rerunning. */
+interface SavedRun {
+  readonly date: string;
+  readonly rollouts: number;
+  readonly wallSeconds: number;
+  readonly workers: number;
+  readonly healthySeeds: number;
+  readonly regressionSeeds: number;
+  readonly summaries: readonly CellSummary[];
+}
+
+function writeTables(out: string, run: SavedRun): void {
   const header = [
     '# Judge benchmark',
     '',
-    `Measured by \`npm run bench -- judge\` on ${new Date().toISOString().slice(0, 10)}: ${total.toLocaleString('en')} simulated rollouts in ${wallSeconds.toFixed(0)} s on ${options.workers} worker threads.`,
-    `Seeds per cell: ${options.healthySeeds} healthy, ${options.regressionSeeds} per regression, the same for every policy. The simulated fleet, the scenarios and each policy's rules are described in bench/judge/.`,
+    `Measured by \`npm run bench -- judge\` on ${run.date}: ${run.rollouts.toLocaleString('en')} simulated rollouts in ${run.wallSeconds.toFixed(0)} s on ${run.workers} worker threads.`,
+    `Seeds per cell: ${run.healthySeeds} healthy, ${run.regressionSeeds} per regression, the same for every policy. The simulated fleet and the scenarios are in bench/judge/, each policy's rules and their sources in bench/judge/policies/.`,
     '',
   ].join('\n');
-  const markdown = renderReport({ summaries, header });
+  const markdown = renderReport({ summaries: run.summaries, header });
   console.log(markdown);
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, markdown);
-  console.error(`tables written to ${options.out}`);
+  writeFileSync(out, markdown);
+  console.error(`tables written to ${out}`);
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -74,7 +106,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number ≥ 1, got ${v}`);
     return n;
   };
-  const known = new Set(['--quick', '--healthy-seeds', '--regression-seeds', '--policies', '--scenarios', '--rps', '--workers', '--out']);
+  const known = new Set(['--quick', '--healthy-seeds', '--regression-seeds', '--policies', '--scenarios', '--rps', '--workers', '--out', '--render']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}: use ${[...known].join(', ')}`);
   const quick = argv.includes('--quick');
   const policies = list('--policies') ?? POLICIES.map((p) => p.id);
@@ -84,13 +116,14 @@ function parseOptions(argv: readonly string[]): Options {
   const rps = (list('--rps') ?? RPS_LEVELS.map(String)).map(Number);
   for (const r of rps) if (!(r > 0)) throw new Error(`--rps takes positive numbers, got ${r}`);
   return {
-    healthySeeds: count('--healthy-seeds', quick ? 40 : 200),
+    healthySeeds: count('--healthy-seeds', quick ? 40 : 500),
     regressionSeeds: count('--regression-seeds', quick ? 20 : 100),
     policies,
     scenarios,
     rps,
     workers: count('--workers', availableParallelism()),
     out: value('--out') ?? join(__dirname, '../results/judge.md'),
+    render: value('--render'),
   };
 }
 

@@ -17,6 +17,9 @@ export interface CellSummary {
   readonly medianTo100?: number;
   readonly p90To100?: number;
   readonly medianToRollback?: number;
+  readonly p90ToRollback?: number;
+  /** Minutes from the start to promotion (after any judged bake at 100%), over promoted runs. */
+  readonly medianToPromotion?: number;
   readonly medianExcess: number;
   /** Of the caught regressions, how many were rolled back at or above this weight (the load-dependent one's step). */
   readonly caughtAtOrAbove25: number;
@@ -56,6 +59,8 @@ export function summarize(result: CellResult): CellSummary {
     medianTo100: quantile(to100, 0.5),
     p90To100: quantile(to100, 0.9),
     medianToRollback: quantile(rollbacks, 0.5),
+    p90ToRollback: quantile(rollbacks, 0.9),
+    medianToPromotion: quantile(f.filter((x) => x.promoted).map((x) => x.ended), 0.5),
     medianExcess: quantile(f.map((x) => x.excessBad), 0.5) ?? 0,
     caughtAtOrAbove25: f.filter((x) => !x.promoted && (x.rollbackWeight ?? 0) >= 25).length,
     medianUnavoidable: result.policy === 'fledge' ? quantile(unavoidable, 0.5) : undefined,

@@ -1,6 +1,7 @@
 import { planNotes, preparePlan } from '../controller/prepared-plan';
 import type { BaselineProfile } from '../controller/rollout-context';
-import { percent, renderPlanText } from '../domain/judge/plan-summary';
+import { percent } from '../domain/judge';
+import { renderPlanText } from '../domain/judge/plan-summary';
 import { planRollout } from '../domain/plan';
 import { parseRolloutRequest } from '../domain/rollout-request';
 import { targetKey } from '../domain/targets';

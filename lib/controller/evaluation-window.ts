@@ -10,7 +10,7 @@ export interface EvaluationWindow {
   readonly from: Date;
   /** End of the minute in progress (exclusive): the newest minutes are read while CloudWatch is still filling them. */
   readonly to: Date;
-  /** First whole minute of the current phase: what the traffic share, p99 and custom metrics look at. */
+  /** First whole minute of the current phase once its weight has reached the functions: what the traffic share, p99 and custom metrics look at. */
   readonly phaseStart: Date;
   /** Minutes before this are whole; newer ones may still grow. */
   readonly completeBefore: Date;
@@ -21,6 +21,13 @@ export interface EvaluationWindow {
   /** Where a custom metric's stable-version series comes from: the same minutes, or before the rollout at 100%. */
   readonly customBaseline: { readonly from: Date; readonly to: Date };
 }
+
+/**
+ * How long a flag change takes to reach the functions: the AppConfig Lambda extension polls every
+ * 45 s by default. Until then some requests still see the old percentage, so the current phase's
+ * own figures (the traffic share above all) start after it. A Lambda alias switches at once.
+ */
+export const FLAG_PROPAGATION_SECONDS = 45;
 
 export interface PhasePosition {
   readonly phase: 'step' | 'final-bake';
@@ -39,7 +46,8 @@ export function evaluationWindow(ctx: RolloutContext, position: PhasePosition, n
   const first = starts.length > 0 ? new Date(starts[0].at) : position.phaseStartedAt;
   const from = floorToMinute(first);
   const to = ceilToMinute(now);
-  const phaseStart = ceilToMinute(position.phaseStartedAt);
+  const propagation = ctx.targets.some((t) => t.target.kind === 'appconfig-flag') ? FLAG_PROPAGATION_SECONDS : 0;
+  const phaseStart = ceilToMinute(new Date(position.phaseStartedAt.getTime() + propagation * 1000));
   const completeBefore = floorToMinute(new Date(now.getTime() - ctx.request.policy.metricDelaySeconds * 1000));
   const judgedStarts = starts.filter((s) => s.weight > 0).map((s) => floorToMinute(new Date(s.at)));
   const judgedPhase = judgedPhaseIndex(ctx.plan, position.phase, position.stepIndex);

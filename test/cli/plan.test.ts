@@ -38,7 +38,7 @@ describe('fledge plan', () => {
     const io = captureIo();
     expect(await plan({ file: short, rps: 2 }, io)).toBe(0);
     const out = io.stdout.join('\n');
-    expect(out).toMatch(/^warning: lambda:orders-api:live errors: at 2 rps this strategy can rule out ×[\d.]+, not the critical ×2; ruling out the critical ×2 reliably takes about [\d,]+ canary requests, \d+ min at 100%$/m);
+    expect(out).toMatch(/^warning: lambda:orders-api:live errors: at 2 rps this strategy can rule out ×[\d.]+ \([\d.]+%\), not the critical ×2 \(1%\); ruling that out reliably takes about [\d,]+ canary requests, \d+ min at 100%$/m);
     expect(out).toMatch(/insufficientTraffic=warn, the rollout starts, and ends inconclusive unless the evidence comes in/);
   });
 

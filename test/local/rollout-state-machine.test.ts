@@ -206,6 +206,27 @@ describe('the rollout state machine, run locally on its real definition', () => 
     expect((await run.world.ledger.requireRollout(run.result.rolloutId as string)).pendingApproval).toBeUndefined();
   });
 
+  describe('traffic too low for the strategy', () => {
+    const short = { steps: [{ weight: 10, minBakeSeconds: 300, maxBakeSeconds: 600 }, { weight: 100, minBakeSeconds: 300, maxBakeSeconds: 900 }] };
+
+    it('refuses to start when the policy says so, saying what the traffic can still rule out, with nothing shifted', async () => {
+      const w = await rollouts.world({ scenario: 'low-traffic' });
+      const run = await rollouts.run(w, newTestRequest({ strategy: short, policy: { insufficientTraffic: 'refuse' } }));
+
+      expect(run.result).toMatchObject({ outcome: 'rejected', endState: 'PreflightRejected', error: 'PreconditionError' });
+      expect(run.result.cause).toMatch(/traffic cannot support this strategy \(policy insufficientTraffic=refuse\): lambda:orders-api:live errors: at 0.2\d? rps this strategy can rule out ×[\d.]+ \([\d.]+%\), not the critical ×[\d.]+ \([\d.]+%\); ruling that out reliably takes about [\d,]+ canary requests/);
+      expect(w.fleet.history(ALIAS_KEY).map((h) => h.cause)).toEqual(['initial']);
+    });
+
+    it('starts with a recorded warning by default, and ends inconclusive rather than promoting what it could not check', async () => {
+      const run = await rollouts.run(await rollouts.world({ scenario: 'low-traffic' }), newTestRequest({ strategy: short }));
+
+      expect(run.eventsOf('preflight')[0].data.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^warning: lambda:orders-api:live errors: at 0.2\d? rps/)]));
+      expect(run.result.endState).toBe('RolledBackOnInconclusive');
+      await expectRestored(run);
+    });
+  });
+
   it('stops at an alias changed behind its back, and does not overwrite the foreign change', async () => {
     const w = await rollouts.world({ scenario: 'healthy' });
     let tampered = false;

@@ -17,8 +17,9 @@ export interface CloudWatchMetricProviderProps {
  * is limited to 50 TPS per account and billed per metric.
  *
  * Lambda timestamps its metrics at invocation and publishes them minutes later, so the newest
- * minutes are incomplete; the caller's window (lib/controller/evaluation-window.ts) already ends
- * before them, and this provider returns exactly the minutes asked for.
+ * minutes are still filling when they are read: their counts only grow, and the judge reads them
+ * as an unbiased part of the minute (see lib/controller/evaluation-window.ts). This provider
+ * returns exactly the minutes asked for, partial ones included.
  */
 export class CloudWatchMetricProvider implements MetricProvider {
   private readonly client: Pick<CloudWatchClient, 'send'>;

@@ -20,7 +20,8 @@
  * - One deployment per environment at a time: a second StartDeployment gets ConflictException,
  *   which becomes DeploymentInProgressError and is retried by the state machine.
  * - The Lambda extension polls every 45 s by default, so a change reaches functions up to ~45 s
- *   after its deployment completes. The judge's window already skips the newest minutes.
+ *   after its deployment completes. The judge's evidence does not depend on the weight; what does
+ *   (the traffic share) starts after FLAG_PROPAGATION_SECONDS (lib/controller/evaluation-window.ts).
  * - Targets must name the application, environment and profile by id (4–7 lowercase letters and
  *   digits), as the controller's IAM policy does. Names are not resolved.
  *

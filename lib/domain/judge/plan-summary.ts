@@ -1,5 +1,4 @@
-import type { JudgedPhase, CountSignal, TargetPlan } from './requirements';
-import { COUNT_SIGNALS, formatRatio } from './requirements';
+import { COUNT_SIGNALS, describeRegression, formatRatio, percent, type CountSignal, type JudgedPhase, type TargetPlan } from './requirements';
 
 /**
  * The plan as people read it, one line per judged phase and signal: what the phase rules out,
@@ -38,8 +37,7 @@ export function planLines(plans: readonly TargetPlan[], phases: readonly JudgedP
         const s = plan.signals[signal];
         const p = s?.phases[i];
         if (!s || !p) return [];
-        // A ratio to a rate of almost nothing (throttles) says little: such a signal is shown as the rate alone.
-        const rate = (ratio: number | undefined) => (ratio === undefined ? undefined : ratio > 100 ? percent(ratio * s.stableRate) : `×${formatRatio(ratio)} (${percent(ratio * s.stableRate)})`);
+        const rate = (ratio: number | undefined) => (ratio === undefined ? undefined : describeRegression(ratio, s.stableRate));
         return [{ signal, ownRuleOut: rate(p.own), pooledRuleOut: rate(p.pooled), catches: rate(p.catches), excessAtCatch: p.excessAtCatch }];
       }),
     })),
@@ -70,7 +68,3 @@ function minutes(seconds: number): string {
   return String(Math.round(seconds / 6) / 10);
 }
 
-export function percent(rate: number): string {
-  if (rate >= 1) return '100%';
-  return `${Number((rate * 100).toPrecision(2))}%`;
-}

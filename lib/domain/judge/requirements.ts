@@ -269,13 +269,13 @@ export function shortfallMessages(plans: readonly TargetPlan[], phases: readonly
       .filter(([, s]) => s.shortOfCritical)
       .map(([signal, s]) => {
         const rps = plan.requestsPerMinute === undefined ? 'no measured traffic' : `${formatRatio(plan.requestsPerMinute / 60)} rps`;
-        const instead = s.finalRuleOut === undefined ? 'cannot rule out any regression' : `can rule out ×${formatRatio(s.finalRuleOut)}`;
+        const instead = s.finalRuleOut === undefined ? 'cannot rule out any regression' : `can rule out ${describeRegression(s.finalRuleOut, s.stableRate)}`;
         const perMinute = plan.requestsPerMinute !== undefined && last ? (plan.requestsPerMinute * last.weight) / 100 : 0;
         const takes =
           s.criticalTrials !== undefined && perMinute > 0
-            ? `; ruling out the critical ×${formatRatio(s.critical)} reliably takes about ${Math.round(s.criticalTrials).toLocaleString('en')} canary requests, ${Math.ceil(s.criticalTrials / perMinute)} min at ${last.weight}%`
+            ? `; ruling that out reliably takes about ${Math.round(s.criticalTrials).toLocaleString('en')} canary requests, ${Math.ceil(s.criticalTrials / perMinute)} min at ${last.weight}%`
             : '';
-        return `${plan.targetKey} ${signal}: at ${rps} this strategy ${instead}, not the critical ×${formatRatio(s.critical)}${takes}`;
+        return `${plan.targetKey} ${signal}: at ${rps} this strategy ${instead}, not the critical ${describeRegression(s.critical, s.stableRate)}${takes}`;
       }),
   );
 }
@@ -283,4 +283,18 @@ export function shortfallMessages(plans: readonly TargetPlan[], phases: readonly
 /** Ratios to two significant digits: the plan's figures are estimates. */
 export function formatRatio(x: number): string {
   return String(Number(x.toPrecision(2)));
+}
+
+/**
+ * A regression as people read it: "×2 (1%)", a rate ratio and the rate it means. A ratio to a
+ * rate of almost nothing (throttles, usually) says little, so such a regression is the rate alone.
+ */
+export function describeRegression(ratio: number, stableRate: number): string {
+  const rate = percent(ratio * stableRate);
+  return ratio > 100 ? rate : `×${formatRatio(ratio)} (${rate})`;
+}
+
+export function percent(rate: number): string {
+  if (rate >= 1) return '100%';
+  return `${Number((rate * 100).toPrecision(2))}%`;
 }

@@ -55,7 +55,7 @@ describe('planTarget', () => {
     expect(errors.phases.at(-1)?.pooled).toBe(errors.critical);
     expect(errors.finalRuleOut ?? Infinity).toBeGreaterThan(errors.critical);
     const [message] = shortfallMessages([plan], short);
-    expect(message).toMatch(/^lambda:orders:live errors: at 0.5 rps this strategy can rule out ×[\d.]+, not the critical ×1.9; ruling out the critical ×1.9 reliably takes about [\d,]+ canary requests, \d+ min at 100%$/);
+    expect(message).toMatch(/^lambda:orders:live errors: at 0.5 rps this strategy can rule out ×[\d.]+ \([\d.]+%\), not the critical ×1.9 \(1%\); ruling that out reliably takes about [\d,]+ canary requests, \d+ min at 100%$/);
   });
 
   it('sizes nothing without traffic before the rollout: only the last phase is held to the critical regression', () => {

@@ -102,20 +102,19 @@ export function judgeCountSignal(window: TargetWindow, ctx: SignalContext, spec:
     };
   }
 
-  const own = plan?.own === undefined ? undefined : ruledOutDuring(minutes, locate, spec.prior, plan.own, current, current, ruleOutAt);
-  const pooled = plan?.pooled === undefined ? undefined : ruledOutDuring(minutes, locate, spec.prior, plan.pooled, 0, current, ruleOutAt);
-  if (own) statistics.logOwnRuleOut = own.logEvidence;
-  if (pooled) statistics.logPooledRuleOut = pooled.logEvidence;
-  const open = [own && !own.ruledOut ? { ...own, ratio: plan?.own as number, where: 'at this step' } : undefined, pooled && !pooled.ruledOut ? { ...pooled, ratio: plan?.pooled as number, where: 'since the rollout began' } : undefined].filter(
-    (x) => x !== undefined,
-  );
+  // Ruling out on the step's own requests first, then on everything since the rollout began.
+  const asked: Requirement[] = [];
+  if (plan?.own !== undefined) asked.push({ ratio: plan.own, from: current, where: 'at this step', statistic: 'logOwnRuleOut' });
+  if (plan?.pooled !== undefined) asked.push({ ratio: plan.pooled, from: 0, where: 'since the rollout began', statistic: 'logPooledRuleOut' });
+  const checked = asked.map((r) => ({ ...r, ...ruledOutDuring(minutes, locate, spec.prior, r.ratio, r.from, current, ruleOutAt) }));
+  for (const r of checked) statistics[r.statistic] = r.logEvidence;
   const watching = `change detector ${eValue(logFail)} of ${eValue(failAt)}`;
+  const open = checked.filter((r) => !r.ruledOut);
   if (open.length === 0) {
-    const ruled = [pooled ? `×${formatRatio(plan?.pooled as number)} since the rollout began` : '', own ? `×${formatRatio(plan?.own as number)} at this step` : ''].filter(Boolean);
-    const what = ruled.length > 0 ? `rules out ${ruled.join(' and ')}` : 'no worse than the stable version so far (this step is asked to rule out nothing of its own)';
+    const what = checked.length > 0 ? `rules out ${checked.map((r) => `×${formatRatio(r.ratio)} ${r.where}`).join(' and ')}` : 'no sign of a regression so far (this step is asked to rule out nothing)';
     return { status: 'pass', statistics, thresholds, summary: `${seen}: ${what}; ${watching}` };
   }
-  const more = Math.max(...open.map((o) => moreTrials(o.logEvidence, ruleOutAt, o.ratio, stableRate)));
+  const more = Math.max(...open.map((r) => moreTrials(r.logEvidence, ruleOutAt, r.ratio, stableRate)));
   statistics[MORE_CANARY_REQUESTS] = more;
   const first = open[0];
   return {
@@ -124,6 +123,14 @@ export function judgeCountSignal(window: TargetWindow, ctx: SignalContext, spec:
     thresholds,
     summary: `${seen}: not yet ruling out ×${formatRatio(first.ratio)} ${first.where} (e-value ${eValue(first.logEvidence)} of ${eValue(ruleOutAt)}), needs about ${about(more)} more canary ${trialName.toLowerCase()}; ${watching}`,
   };
+}
+
+/** A regression a step must rule out, and from which judged phase on the requests count. */
+interface Requirement {
+  readonly ratio: number;
+  readonly from: number;
+  readonly where: string;
+  readonly statistic: 'logOwnRuleOut' | 'logPooledRuleOut';
 }
 
 /** The stable rate as the judge sees it: the history and every stable request of the rollout. */
