@@ -2,6 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { plainJson } from '../lib/controller/json';
 import { lookAtRollout } from '../lib/controller/look';
+import { minutesToRecord } from '../lib/controller/recorded-minutes';
 import { cursorFor, loadRollout, ledgerNote } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 
@@ -33,6 +34,7 @@ export function makeEvaluateHandler(deps: ControllerDeps) {
       elapsedSeconds: look.elapsedSeconds,
       window: plainJson(look.window),
       verdict: plainJson(look.verdict),
+      minutes: plainJson(minutesToRecord(look.targets, ctx.plan.evaluationIntervalSeconds)),
       decision: look.next.decision,
       reason: look.next.reason,
       ...(control ? { control: plainJson(control) } : {}),

@@ -7,8 +7,8 @@ import { PRESET_NAMES, type PresetName } from '../domain/strategies';
 import { resolveScenario, type TrafficModel } from '../local/fleet';
 import { createLocalWorld, withDynamoDbLocal } from '../local/local-environment';
 import { runLocalRollout, type LocalRunResult } from '../local/local-runner';
-import { buildReportData } from '../local/report/build-report-data';
-import { renderHtmlReport } from '../local/report/html-report';
+import { buildReportData } from '../report/build-report-data';
+import { renderHtmlReport } from '../report/html-report';
 import { UsageError } from './errors';
 import { EXIT, type CliIo } from './io';
 import { TimelinePrinter } from './timeline';
@@ -73,8 +73,8 @@ export async function demo(opts: DemoOptions, io: CliIo): Promise<number> {
     const captured = (record?.captured ?? []) as unknown as CapturedState[];
     const targetsNow = captured.map((c) => ({ targetKey: c.targetKey, captured: c, now: world.fleet.state(c.targetKey) }));
 
-    if (opts.report) {
-      const data = buildReportData({ run, record, events, fleet: world.fleet, scenario: scenarioName, seed, wallSeconds });
+    if (opts.report && record) {
+      const data = buildReportData({ record, events, title: `fledge local rollout: ${scenarioName}`, endState: run.endState, local: { scenario: scenarioName, seed, wallSeconds } });
       await writeFile(opts.report, renderHtmlReport(data), 'utf8');
     }
 

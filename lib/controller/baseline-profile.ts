@@ -3,6 +3,7 @@ import { floorToMinute, MINUTE_MS } from '../domain/clock';
 import type { MinuteAggregate } from '../domain/aggregates';
 import type { TrafficHistory } from '../domain/judge';
 import type { Policy } from '../domain/policy';
+import { recorded } from './recorded-minutes';
 import type { BaselineProfile, TargetContext } from './rollout-context';
 
 /**
@@ -11,6 +12,9 @@ import type { BaselineProfile, TargetContext } from './rollout-context';
  * know a busy function's rates well, and short enough to be the same time of day.
  */
 export const BASELINE_LOOKBACK_MINUTES = 60;
+
+/** Minutes of the lookback the report draws before the first shift, for context. */
+export const LEAD_IN_MINUTES = 10;
 
 /**
  * Measures each target's stable version before traffic moves, over whole minutes only. The
@@ -46,6 +50,7 @@ export async function measureBaselines(
         p99Ms: p99s[i],
         slowThresholdMs: thresholds[i],
         history,
+        leadIn: minutes.slice(-LEAD_IN_MINUTES).map(recorded),
       };
       return [captured.targetKey, profile];
     }),

@@ -2,7 +2,7 @@ import type { AlarmSource, MetricProvider } from '../adapters/metrics/metric-pro
 import type { ControlRequest, DecisionOutput } from '../domain/decide';
 import { decideNext } from '../domain/decide';
 import type { Phase } from '../domain/cursor';
-import { judge, type JudgeInput, type JudgeStep } from '../domain/judge';
+import { judge, type JudgeInput, type JudgeStep, type TargetWindow } from '../domain/judge';
 import { finalBakePhase } from '../domain/plan';
 import type { Verdict } from '../domain/verdict';
 import { customWindows, evaluationBatch, evaluationWindow, targetWindows, type EvaluationWindow } from './evaluation-window';
@@ -22,6 +22,8 @@ export interface LookInput {
 
 export interface Look {
   readonly window: EvaluationWindow;
+  /** What the judge was given, per target: the minutes read and the plan's part. */
+  readonly targets: readonly TargetWindow[];
   readonly step: JudgeStep;
   readonly elapsedSeconds: number;
   readonly verdict: Verdict;
@@ -39,11 +41,12 @@ export async function lookAtRollout(input: LookInput): Promise<Look> {
   const elapsedSeconds = Math.floor((now.getTime() - input.phaseStartedAt.getTime()) / 1000);
   const window = evaluationWindow(ctx, { phase: input.phase, stepIndex: input.stepIndex, phaseStartedAt: input.phaseStartedAt, weight: step.weight }, now);
   const [results, firingAlarms] = await Promise.all([input.metrics.fetch(evaluationBatch(ctx, window)), input.alarms.firing(ctx.request.policy.alarms)]);
+  const targets = targetWindows(ctx, window, step.weight, results);
   const judgeInput: JudgeInput = {
     policy: ctx.request.policy,
     step,
     elapsedSeconds,
-    targets: targetWindows(ctx, window, step.weight, results),
+    targets,
     firingAlarms,
     custom: customWindows(ctx, results),
   };
@@ -59,7 +62,7 @@ export async function lookAtRollout(input: LookInput): Promise<Look> {
     minBakeSeconds: step.minBakeSeconds,
     control: input.control,
   });
-  return { window, step, elapsedSeconds, verdict, next };
+  return { window, targets, step, elapsedSeconds, verdict, next };
 }
 
 /** The bake being judged: the current step, or the final bake after promotion. */

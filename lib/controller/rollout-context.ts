@@ -3,6 +3,7 @@ import type { Ledger, RolloutRecord } from '../adapters/ledger';
 import type { PhaseStart, RolloutStatus } from '../adapters/ledger/records';
 import type { RolloutCursor } from '../domain/cursor';
 import type { TargetPlan, TrafficHistory } from '../domain/judge';
+import type { RecordedMinute } from './recorded-minutes';
 import type { RolloutPlan } from '../domain/plan';
 import { parseRolloutRequest, type RolloutRequest } from '../domain/rollout-request';
 import type { Target } from '../domain/targets';
@@ -16,6 +17,8 @@ export interface BaselineProfile {
   readonly requestsPerMinute?: number;
   /** The stable version's counts over the lookback: the prior of the judge's stable rates. */
   readonly history?: TrafficHistory;
+  /** The lookback's last minutes, for the report's charts. */
+  readonly leadIn?: readonly RecordedMinute[];
 }
 
 /** The plan as stored: the pure plan plus what preflight measured, and what each phase must establish at that traffic. */

@@ -1,4 +1,4 @@
-import type { EvidenceLook, ReportData, ReportEvaluation, ReportMinute, ReportTarget } from '../../lib/local/report/report-data';
+import type { EvidenceLook, ReportData, ReportEvaluation, ReportMinute, ReportTarget } from '../../lib/report/report-data';
 
 const START = Date.parse('2026-01-05T09:00:00.000Z');
 const MINUTE_MS = 60_000;

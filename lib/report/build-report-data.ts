@@ -1,47 +1,53 @@
-import type { LedgerEvent, RolloutRecord } from '../../adapters/ledger';
-import type { CapturedState } from '../../adapters/traffic/traffic-router';
-import { MINUTE_MS } from '../../domain/clock';
-import type { Verdict } from '../../domain/verdict';
-import type { SimulatedFleet } from '../fleet';
-import type { LocalRunResult } from '../local-runner';
-import { planLines } from '../../domain/judge/plan-summary';
-import type { JudgedPhase, TargetPlan } from '../../domain/judge';
+import type { LedgerEvent, RolloutRecord } from '../adapters/ledger';
+import type { CapturedState } from '../adapters/traffic/traffic-router';
+import type { Verdict } from '../domain/verdict';
+import type { RecordedMinute, RecordedTargetMinutes } from '../controller/recorded-minutes';
+import type { BaselineProfile } from '../controller/rollout-context';
+import { planLines } from '../domain/judge/plan-summary';
+import type { JudgedPhase, TargetPlan } from '../domain/judge';
 import type { EvidenceLook, ReportData, ReportEvaluation, ReportEvidence, ReportMinute, ReportTarget } from './report-data';
 
 export interface ReportSources {
-  readonly run: LocalRunResult;
-  readonly record: RolloutRecord | undefined;
+  readonly record: RolloutRecord;
   readonly events: readonly LedgerEvent[];
-  readonly fleet: SimulatedFleet;
-  readonly scenario: string;
-  readonly seed: number;
-  readonly wallSeconds: number;
+  readonly title: string;
+  /** How the execution ended (the Step Functions state), when known: the ledger has the decision. */
+  readonly endState?: string;
+  /** For a local run: the scenario, its seed, and the wall time it took. */
+  readonly local?: { readonly scenario: string; readonly seed: number; readonly wallSeconds: number };
 }
 
-/** Minutes of pre-rollout traffic drawn before the first shift, for context. */
-const LEAD_IN_MINUTES = 10;
+const OUTCOMES: Readonly<Partial<Record<RolloutRecord['status'], ReportData['outcome']>>> = {
+  PROMOTED: 'promoted',
+  ROLLED_BACK: 'rolled-back',
+  REJECTED: 'rejected',
+  ROLLBACK_FAILED: 'rollback-failed',
+};
 
-/** Assembles the report from the ledger (decisions) and the fleet (what traffic really did). */
+/**
+ * Assembles the report from the ledger alone, so that any rollout, local or in AWS, gets the same
+ * report: the decisions and evidence from its evaluations, the per-minute figures they recorded,
+ * and the weights from its shifts, promotion and restores.
+ */
 export function buildReportData(src: ReportSources): ReportData {
-  const { run, record, events } = src;
-  const captured = (record?.captured ?? []) as unknown as CapturedState[];
-  const from = new Date(run.startedAt.getTime() - LEAD_IN_MINUTES * MINUTE_MS);
+  const { record, events } = src;
+  const captured = record.captured as unknown as CapturedState[];
   const stepNames = stepNamesOf(events);
-  const preflight = events.find((e) => e.type === 'preflight')?.data as { requirements?: TargetPlan[]; judgedPhases?: JudgedPhase[]; notes?: string[] } | undefined;
+  const preflight = events.find((e) => e.type === 'preflight')?.data as { strategy?: string; requirements?: TargetPlan[]; judgedPhases?: JudgedPhase[]; notes?: string[] } | undefined;
+  const baselines = (record.plan as { baselines?: Record<string, BaselineProfile> }).baselines ?? {};
+  const endedAt = record.outcome?.at ?? events.at(-1)?.at ?? record.updatedAt;
   return {
-    title: `fledge local rollout: ${src.scenario}`,
-    rolloutId: run.rolloutId ?? '(none)',
-    scenario: src.scenario,
-    seed: src.seed,
-    strategy: String((events.find((e) => e.type === 'preflight')?.data as { strategy?: string } | undefined)?.strategy ?? '?'),
-    mode: (record?.mode as ReportData['mode']) ?? 'enforce',
-    outcome: run.outcome,
-    endState: run.endState,
-    reason: record?.outcome?.reason ?? run.cause ?? run.endState,
-    startedAt: run.startedAt.toISOString(),
-    endedAt: run.endedAt.toISOString(),
-    wallSeconds: src.wallSeconds,
-    targets: captured.map((c) => reportTarget(src.fleet, c, from, run.endedAt, events)),
+    title: src.title,
+    rolloutId: record.rolloutId,
+    ...(src.local ? { scenario: src.local.scenario, seed: src.local.seed, wallSeconds: src.local.wallSeconds } : {}),
+    strategy: preflight?.strategy ?? '?',
+    mode: record.mode,
+    outcome: OUTCOMES[record.status] ?? 'in-progress',
+    endState: src.endState ?? record.outcome?.decision ?? record.status,
+    reason: record.outcome?.reason ?? 'still running',
+    startedAt: record.createdAt,
+    endedAt,
+    targets: captured.map((c) => reportTarget(c, events, baselines[c.targetKey]?.leadIn ?? [], endedAt)),
     plan: preflight?.requirements && preflight.judgedPhases ? planLines(preflight.requirements, preflight.judgedPhases) : [],
     planNotes: preflight?.notes ?? [],
     evaluations: events.filter((e) => e.type === 'evaluation').map((e) => reportEvaluation(e, stepNames)),
@@ -49,24 +55,43 @@ export function buildReportData(src: ReportSources): ReportData {
   };
 }
 
-function reportTarget(fleet: SimulatedFleet, captured: CapturedState, from: Date, to: Date, events: readonly LedgerEvent[]): ReportTarget {
+function reportTarget(captured: CapturedState, events: readonly LedgerEvent[], leadIn: readonly RecordedMinute[], endedAt: string): ReportTarget {
   const key = captured.targetKey;
-  const minutes = new Map<string, { canary?: ReportMinute['canary']; baseline?: ReportMinute['baseline'] }>();
-  for (const cohort of ['canary', 'baseline'] as const) {
-    for (const m of fleet.series(key, cohort, from, to, { includeUnpublished: true })) {
-      const entry = minutes.get(m.minute) ?? {};
-      entry[cohort] = { requests: m.requests, errorRate: m.requests > 0 ? m.errors / m.requests : 0, p99Ms: m.p99Ms };
-      minutes.set(m.minute, entry);
-    }
+  const byMinute = new Map<string, { canary?: ReportMinute['canary']; baseline?: ReportMinute['baseline'] }>();
+  const put = (cohort: 'canary' | 'baseline', m: RecordedMinute) => {
+    const entry = byMinute.get(m.minute) ?? {};
+    entry[cohort] = { requests: m.requests, errorRate: m.requests > 0 ? m.errors / m.requests : 0, p99Ms: m.p99Ms };
+    byMinute.set(m.minute, entry);
+  };
+  for (const m of leadIn) put('baseline', m);
+  // Later evaluations saw more of a minute: the last record of each wins.
+  for (const e of events) {
+    if (e.type !== 'evaluation') continue;
+    const recordedMinutes = (e.data as { minutes?: Record<string, RecordedTargetMinutes> }).minutes?.[key];
+    for (const m of recordedMinutes?.canary ?? []) put('canary', m);
+    for (const m of recordedMinutes?.baseline ?? []) put('baseline', m);
   }
   return {
     targetKey: key,
     stableVersion: captured.stableVersion,
     newVersion: captured.newVersion,
-    weights: fleet.history(key).map((h) => ({ at: h.at, weight: h.weightPercent })),
-    minutes: [...minutes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([minute, v]) => ({ minute, ...v })),
+    weights: weightsOf(events, endedAt),
+    minutes: [...byMinute.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([minute, v]) => ({ minute, ...v })),
     evidence: evidenceOf(key, events),
   };
+}
+
+/** The new version's weight over time, from the events that changed it (every target of a release group moves together). */
+function weightsOf(events: readonly LedgerEvent[], endedAt: string): ReportTarget['weights'] {
+  const weights: { at: string; weight: number }[] = [];
+  for (const e of events) {
+    if (e.type === 'preflight') weights.push({ at: e.at, weight: 0 });
+    if (e.type === 'shift-applied') weights.push({ at: e.at, weight: Number((e.data as { weight?: number }).weight ?? 0) });
+    if (e.type === 'promoted') weights.push({ at: e.at, weight: 100 });
+    if (e.type === 'rolled-back') weights.push({ at: e.at, weight: 0 });
+  }
+  if (weights.length > 0) weights.push({ at: endedAt, weight: weights[weights.length - 1].weight });
+  return weights;
 }
 
 const COUNT_STEMS = { errors: ['Errors', 'Requests'], latency: ['SlowRequests', 'Requests'], saturation: ['Throttles', 'Attempts'] } as const;

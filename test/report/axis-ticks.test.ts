@@ -1,4 +1,4 @@
-import { timeTicks, valueAxis } from '../../../lib/local/report/axis-ticks';
+import { timeTicks, valueAxis } from '../../lib/report/axis-ticks';
 
 const at = (hhmm: string): number => Date.parse(`2026-01-05T${hhmm}:00.000Z`);
 

@@ -1,6 +1,6 @@
-import { renderHtmlReport } from '../../../lib/local/report/html-report';
-import { VERDICT_COLOURS } from '../../../lib/local/report/report-style';
-import { newTestEvaluation, newTestReport, newTestTarget } from '../../helpers/report-fixture';
+import { renderHtmlReport } from '../../lib/report/html-report';
+import { VERDICT_COLOURS } from '../../lib/report/report-style';
+import { newTestEvaluation, newTestReport, newTestTarget } from '../helpers/report-fixture';
 
 const svgs = (page: string): string[] => page.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
 const count = (text: string, pattern: RegExp): number => (text.match(pattern) ?? []).length;

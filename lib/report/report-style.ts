@@ -29,6 +29,7 @@ export const OUTCOME_COLOURS: Readonly<Record<ReportData['outcome'], string>> = 
   'rolled-back': '#e03131',
   rejected: '#f08c00',
   'rollback-failed': '#f08c00',
+  'in-progress': '#1971c2',
 };
 
 const BASE_CSS = `

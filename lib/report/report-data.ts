@@ -1,14 +1,15 @@
-import type { PlanLine } from '../../domain/judge/plan-summary';
+import type { PlanLine } from '../domain/judge/plan-summary';
 
 /** Everything the HTML report draws. Built by the demo from the ledger and the simulated fleet. */
 export interface ReportData {
   readonly title: string;
   readonly rolloutId: string;
-  readonly scenario: string;
-  readonly seed: number;
+  /** A local run's scenario and seed. */
+  readonly scenario?: string;
+  readonly seed?: number;
   readonly strategy: string;
   readonly mode: 'enforce' | 'observe';
-  readonly outcome: 'promoted' | 'rolled-back' | 'rejected' | 'rollback-failed';
+  readonly outcome: 'promoted' | 'rolled-back' | 'rejected' | 'rollback-failed' | 'in-progress';
   /** The Fail/Succeed state the execution ended in, e.g. `RolledBackOnFailedVerdict`. */
   readonly endState: string;
   /** One line: why it ended this way. */
@@ -16,8 +17,8 @@ export interface ReportData {
   /** Virtual time (ISO). */
   readonly startedAt: string;
   readonly endedAt: string;
-  /** Wall-clock seconds the local run took. */
-  readonly wallSeconds: number;
+  /** Wall-clock seconds a local run took. */
+  readonly wallSeconds?: number;
   readonly targets: readonly ReportTarget[];
   readonly evaluations: readonly ReportEvaluation[];
   /** What preflight planned: one line per judged step and signal (see planLines). */
