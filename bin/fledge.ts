@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { buildCli } from '../lib/cli/commands';
-import { UsageError } from '../lib/cli/errors';
+import { ControllerError, UsageError } from '../lib/cli/errors';
 import { EXIT, processIo } from '../lib/cli/io';
 import { ValidationError } from '../lib/domain/errors';
 import { installPolyfills, silenceSdkNodeWarning } from '../lib/local/polyfills';
@@ -20,7 +20,13 @@ async function main(argv: string[]): Promise<number> {
       processIo.err(`fledge: ${error.message}`);
       return EXIT.usage;
     }
-    processIo.err(`fledge: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (error instanceof ControllerError) {
+      processIo.err(`fledge: ${error.message}`);
+      return EXIT.internal;
+    }
+    // A bug of ours: one line for the user, the stack for whoever debugs it.
+    const detail = error instanceof Error ? (process.env.FLEDGE_DEBUG ? (error.stack ?? error.message) : `${error.name}: ${error.message}`) : String(error);
+    processIo.err(`fledge: unexpected error: ${detail}${process.env.FLEDGE_DEBUG ? '' : ' (set FLEDGE_DEBUG=1 for the stack trace)'}`);
     return EXIT.internal;
   }
 }

@@ -1,5 +1,4 @@
 import { lambdaEntry } from '../lib/runtime/lambda-entry';
-import { randomUUID } from 'node:crypto';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
 import { planNotes, preparePlan } from '../lib/controller/prepared-plan';
@@ -11,6 +10,7 @@ import type { FiringAlarm } from '../lib/domain/aggregates';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { PreconditionError } from '../lib/domain/errors';
 import { planRollout } from '../lib/domain/plan';
+import { newRolloutId } from '../lib/domain/rollout-id';
 import { parseRolloutRequest, type RolloutRequest } from '../lib/domain/rollout-request';
 import { targetKey } from '../lib/domain/targets';
 
@@ -112,11 +112,6 @@ async function recordRejection(deps: ControllerDeps, rolloutId: string, request:
   } catch {
     // The original error is what the caller needs to see.
   }
-}
-
-function newRolloutId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return `r-${stamp}-${randomUUID().slice(0, 8)}`;
 }
 
 /** The Lambda entry point in AWS. */

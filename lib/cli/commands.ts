@@ -5,6 +5,15 @@ import { demo } from './demo';
 import type { CliIo } from './io';
 import { plan } from './plan';
 import { validate } from './validate';
+import { start } from './start';
+import { status } from './status';
+import { history, list } from './list';
+import { abort, approve, promote, reject } from './gates';
+import { report } from './report';
+import { localUp } from './local-up';
+import { DEFAULT_LOCAL_PORT } from '../local/endpoint/local-endpoint';
+import { parseDuration } from './duration';
+import type { ControllerOptions } from './controller-access';
 import { version } from '../../package.json';
 
 /**
@@ -50,7 +59,102 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .option('--json', 'print the plan as JSON')
     .action(async (file: string, opts: { rps?: number; errorRate: number; slowRate: number; json?: boolean }) => setExitCode(await plan({ file, ...opts }, io)));
 
+  withController(program.command('start'))
+    .description('start a rollout on the deployed controller; with --wait, follow it live and exit with its outcome')
+    .argument('<file>', 'rollout request JSON (checked offline first, as validate does)')
+    .option('--wait', 'follow the rollout to its end: exit 0 promoted, 1 rolled back, 2 refused, 3 controller failure, 4 timed out')
+    .option('--timeout <duration>', 'with --wait: stop waiting after this long, e.g. 90m or 2h (the rollout goes on; exit 4)', parseDuration)
+    .option('--name <name>', 'execution name (default: the rollout id)')
+    .option('--json', 'print JSON instead of the timeline')
+    .action(async (file: string, opts: ControllerOptions & { wait?: boolean; timeout?: number; name?: string; json?: boolean }) =>
+      setExitCode(await start({ ...opts, file, timeoutMs: opts.timeout }, io)),
+    );
+
+  withController(program.command('status'))
+    .description('where a rollout stands: step, weight, last verdict and why, a pending gate, the outcome')
+    .argument('<rolloutId>')
+    .option('--follow', 'follow it to its end, as start --wait does, and exit with its outcome')
+    .option('--timeout <duration>', 'with --follow: stop following after this long (exit 4)', parseDuration)
+    .option('--json', 'print JSON')
+    .action(async (rolloutId: string, opts: ControllerOptions & { follow?: boolean; timeout?: number; json?: boolean }) =>
+      setExitCode(await status({ ...opts, rolloutId, timeoutMs: opts.timeout }, io)),
+    );
+
+  withController(program.command('list'))
+    .description('recent rollouts, newest first')
+    .option('--active', 'only rollouts still running or waiting at a gate')
+    .option('--target <key>', 'only rollouts of this target, e.g. lambda:orders-api:live')
+    .option('--limit <n>', 'at most this many', parsePositiveInteger, 20)
+    .option('--json', 'print JSON')
+    .action(async (opts: ControllerOptions & { active?: boolean; target?: string; limit: number; json?: boolean }) => setExitCode(await list(opts, io)));
+
+  withController(program.command('history'))
+    .description('every rollout that touched one target, newest first')
+    .argument('<targetKey>', 'lambda:<function>:<alias> or appconfig:<app>/<env>/<profile>#<flag>')
+    .option('--limit <n>', 'at most this many', parsePositiveInteger, 20)
+    .option('--json', 'print JSON')
+    .action(async (targetKey: string, opts: ControllerOptions & { limit: number; json?: boolean }) => setExitCode(await history({ ...opts, targetKey }, io)));
+
+  withController(program.command('approve'))
+    .description('pass the manual gate a rollout waits at; the ledger records who and why')
+    .argument('<rolloutId>')
+    .option('--by <who>', 'who approves (default: your IAM identity, from STS)')
+    .option('--comment <text>', 'why')
+    .option('--json', 'print JSON')
+    .action(async (rolloutId: string, opts: ControllerOptions & { by?: string; comment?: string; json?: boolean }) => setExitCode(await approve({ ...opts, rolloutId }, io)));
+
+  withController(program.command('reject'))
+    .description('reject the manual gate: the rollout rolls back')
+    .argument('<rolloutId>')
+    .requiredOption('--reason <text>', 'why (recorded in the ledger)')
+    .option('--by <who>', 'who rejects (default: your IAM identity, from STS)')
+    .option('--json', 'print JSON')
+    .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await reject({ ...opts, rolloutId }, io)));
+
+  withController(program.command('abort'))
+    .description('roll a running rollout back: at its next evaluation during a bake, at once at a gate')
+    .argument('<rolloutId>')
+    .requiredOption('--reason <text>', 'why (recorded in the ledger)')
+    .option('--by <who>', 'who aborts (default: your IAM identity, from STS)')
+    .option('--json', 'print JSON')
+    .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await abort({ ...opts, rolloutId }, io)));
+
+  withController(program.command('promote'))
+    .description('emergency fast-forward to 100%, skipping the remaining steps; audited in the ledger')
+    .argument('<rolloutId>')
+    .requiredOption('--reason <text>', 'why (recorded in the ledger)')
+    .option('--by <who>', 'who promotes (default: your IAM identity, from STS)')
+    .option('--json', 'print JSON')
+    .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await promote({ ...opts, rolloutId }, io)));
+
+  withController(program.command('report'))
+    .description('write the HTML report of any rollout, from its ledger')
+    .argument('<rolloutId>')
+    .requiredOption('--out <file.html>', 'where to write it')
+    .option('--json', 'print JSON')
+    .action(async (rolloutId: string, opts: ControllerOptions & { out: string; json?: boolean }) => setExitCode(await report({ ...opts, rolloutId }, io)));
+
+  const local = program.command('local').description('a local controller to try the CLI and pipelines on, with no AWS account');
+  local
+    .command('up')
+    .description('serve a local controller on loopback (Step Functions, the ledger, the stack outputs) until Ctrl+C')
+    .option('--port <n>', 'loopback port (0 picks a free one)', parsePort, DEFAULT_LOCAL_PORT)
+    .option('--speed <n>', 'virtual seconds per wall second: 60 bakes a minute in a second', parsePositive, 60)
+    .addOption(new Option('--scenario <name|file>', `traffic of the simulated fleet: ${SCENARIO_NAMES.join(', ')}, or a traffic model JSON file`).default('healthy'))
+    .option('--seed <n>', 'random seed of the simulated fleet', parseInteger, 1)
+    .action(async (opts: { port: number; speed: number; scenario: string; seed: number }) => setExitCode(await localUp(opts, io)));
+
   return program;
+}
+
+/** The options every command that talks to a deployed controller shares. */
+function withController(command: Command): Command {
+  return command
+    .option('--stack <name>', 'the controller stack, whose outputs name the state machine and table (env FLEDGE_STACK)')
+    .option('--state-machine-arn <arn>', 'the rollout state machine, instead of --stack (env FLEDGE_STATE_MACHINE_ARN)')
+    .option('--table <name>', 'the ledger table, with --state-machine-arn (env FLEDGE_TABLE)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, then the profile)')
+    .option('--endpoint-url <url>', 'one endpoint for every call, e.g. fledge local up (env FLEDGE_ENDPOINT_URL)');
 }
 
 function parsePositive(value: string): number {
@@ -62,6 +166,18 @@ function parsePositive(value: string): number {
 function parseRate(value: string): number {
   const n = Number(value);
   if (!(Number.isFinite(n) && n >= 0 && n < 1)) throw new InvalidArgumentError('expected a rate from 0 up to 1');
+  return n;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!(Number.isSafeInteger(n) && n >= 0 && n <= 65_535)) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return n;
+}
+
+function parsePositiveInteger(value: string): number {
+  const n = Number(value);
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
   return n;
 }
 

@@ -12,5 +12,8 @@ export const processIo: CliIo = {
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };
 
-/** Exit codes are part of the CLI's contract with pipelines. */
-export const EXIT = { promoted: 0, ok: 0, rolledBack: 1, usage: 2, internal: 3 } as const;
+/**
+ * Exit codes are part of the CLI's contract with pipelines: 0 promoted (or done), 1 rolled back,
+ * 2 a usage error or a refused request, 3 a controller failure, 4 a wait that timed out.
+ */
+export const EXIT = { promoted: 0, ok: 0, rolledBack: 1, usage: 2, internal: 3, timeout: 4 } as const;

@@ -11,6 +11,8 @@ export class TimelinePrinter {
   constructor(
     private readonly write: (line: string) => void,
     private readonly color: boolean,
+    /** Say how to answer a gate: for a person following a rollout, not for the demo, which answers itself. */
+    private readonly gateHints = false,
   ) {}
 
   onEvent(event: LedgerEvent): void {
@@ -20,7 +22,7 @@ export class TimelinePrinter {
     if (line) this.write(`${this.dim(clockLabel(at - this.startedAt))}  ${line}`);
   }
 
-  private format({ type, data }: LedgerEvent): string | undefined {
+  private format({ type, data, rolloutId }: LedgerEvent): string | undefined {
     const d = data as Record<string, unknown>;
     switch (type) {
       case 'preflight': {
@@ -37,7 +39,7 @@ export class TimelinePrinter {
       case 'evaluation':
         return this.evaluation(d);
       case 'approval-requested':
-        return this.yellow(`⏸ waiting for approval: ${String(d.reason)}`);
+        return this.yellow(`⏸ waiting for approval: ${String(d.reason)}`) + (this.gateHints ? `\n        answer it: fledge approve ${rolloutId}  or  fledge reject ${rolloutId} --reason …` : '');
       case 'approval':
         return `${d.approved ? '✓ approved' : '✗ rejected'} by ${String(d.by)}: ${String(d.reason)}`;
       case 'control':

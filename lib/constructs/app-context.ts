@@ -1,3 +1,4 @@
+import { DEFAULT_STACK_NAME } from './stack-outputs';
 import type { App } from 'aws-cdk-lib';
 import type { AppConfigScope } from './controller-permissions';
 
@@ -22,7 +23,7 @@ export function controllerContext(app: App): ControllerContext {
   if (functions.length === 0 && appConfig.length === 0) {
     throw new Error('fledge needs targets to deploy for: cdk deploy -c functions=my-fn[,other-fn] and/or -c appconfig=app-id[/env-id]');
   }
-  return { functions, appConfig, stackName: String(app.node.tryGetContext('stackName') ?? 'FledgeController') };
+  return { functions, appConfig, stackName: String(app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME) };
 }
 
 function list(app: App, key: string): string[] {

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RolloutController, type RolloutControllerProps } from './rollout-controller';
+import { STACK_OUTPUTS } from './stack-outputs';
 
 export type ControllerStackProps = StackProps & RolloutControllerProps;
 
@@ -11,9 +12,9 @@ export class ControllerStack extends Stack {
   constructor(scope: Construct, id: string, props: ControllerStackProps) {
     super(scope, id, props);
     this.controller = new RolloutController(this, 'Controller', props);
-    new CfnOutput(this, 'StateMachineArn', { value: this.controller.stateMachine.stateMachineArn, description: 'Start rollouts here' });
-    new CfnOutput(this, 'LedgerTableName', { value: this.controller.ledger.table.tableName, description: 'Every rollout, measurement and decision' });
-    new CfnOutput(this, 'DashboardUrl', { value: this.controller.dashboardUrl });
-    new CfnOutput(this, 'NotificationTopicArn', { value: this.controller.topic.topicArn });
+    new CfnOutput(this, STACK_OUTPUTS.stateMachineArn, { value: this.controller.stateMachine.stateMachineArn, description: 'Start rollouts here' });
+    new CfnOutput(this, STACK_OUTPUTS.ledgerTableName, { value: this.controller.ledger.table.tableName, description: 'Every rollout, measurement and decision' });
+    new CfnOutput(this, STACK_OUTPUTS.dashboardUrl, { value: this.controller.dashboardUrl });
+    new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, { value: this.controller.topic.topicArn });
   }
 }

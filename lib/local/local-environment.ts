@@ -3,23 +3,24 @@ import { createLedgerTable, Ledger, type LedgerEvent } from '../adapters/ledger'
 import type { ControllerDeps } from '../controller/dependencies';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { SimulatedAlarmSource, SimulatedFleet, SimulatedMetricProvider, simulatedTrafficRouters, type TrafficModel } from './fleet';
-import { VirtualClock } from './virtual-clock';
+import { VirtualClock, type PacedClock } from './virtual-clock';
 
-export interface LocalWorld {
+export interface LocalWorld<C extends PacedClock = VirtualClock> {
   readonly deps: ControllerDeps;
   readonly fleet: SimulatedFleet;
   readonly alarms: SimulatedAlarmSource;
-  readonly clock: VirtualClock;
+  readonly clock: C;
   readonly ledger: Ledger;
 }
 
-export interface LocalWorldOptions {
+export interface LocalWorldOptions<C extends PacedClock = VirtualClock> {
   readonly client: DynamoDBClient;
   readonly model: TrafficModel;
   readonly seed: number;
   /** @default - a fresh table named after the seed and a counter */
   readonly tableName?: string;
-  readonly clock?: VirtualClock;
+  /** @default - a fresh virtual clock */
+  readonly clock?: C;
   /** Sees every ledger event as it is written: the demo's live timeline. */
   readonly onLedgerEvent?: (rolloutId: string, event: LedgerEvent) => void;
 }
@@ -30,8 +31,8 @@ let tables = 0;
  * Everything a local rollout runs against: the simulated fleet behind the traffic routers and
  * the metric provider, and a real ledger table in DynamoDB Local, all on one virtual clock.
  */
-export async function createLocalWorld(options: LocalWorldOptions): Promise<LocalWorld> {
-  const clock = options.clock ?? new VirtualClock();
+export async function createLocalWorld<C extends PacedClock = VirtualClock>(options: LocalWorldOptions<C>): Promise<LocalWorld<C>> {
+  const clock = options.clock ?? (new VirtualClock() as PacedClock as C);
   const tableName = options.tableName ?? `fledge-local-${options.seed}-${process.pid}-${++tables}`;
   await createLedgerTable(options.client, tableName);
   const ledger = new Ledger({ client: options.client, tableName, clock, onEvent: options.onLedgerEvent });

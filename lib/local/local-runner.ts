@@ -15,14 +15,19 @@ import type { RolloutCursor } from '../domain/cursor';
 import { LocalTaskTokens } from './local-task-tokens';
 import { localRolloutDefinition, LOCAL_ACCOUNT, LOCAL_REGION } from './local-definition';
 import { installPolyfills } from './polyfills';
-import type { VirtualClock } from './virtual-clock';
+import type { PacedClock } from './virtual-clock';
 
-export type LocalOutcome = 'promoted' | 'rolled-back' | 'rejected' | 'rollback-failed';
+/** One event of the interpreter's log (the package does not export the type). */
+export type InterpreterEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+export type LocalOutcome = 'promoted' | 'rolled-back' | 'rejected' | 'rollback-failed' | 'aborted';
 
 export interface LocalRunResult {
   readonly outcome: LocalOutcome;
   /** The terminal state: `Promoted`, or the Fail state whose name says why. */
   readonly endState: string;
+  /** The execution's output, when it succeeded. */
+  readonly output?: unknown;
   readonly error?: string;
   readonly cause?: string;
   /** Undefined only when preflight refused the request before choosing an id. */
@@ -44,8 +49,13 @@ export interface StateUpdate {
 export interface LocalRunOptions {
   readonly request: unknown;
   readonly deps: ControllerDeps;
-  readonly clock: VirtualClock;
+  /** The handlers' clock; Wait states pass time on it (a virtual jump, or a scaled sleep). */
+  readonly clock: PacedClock;
   readonly executionName?: string;
+  /** @default - a local ARN made from the execution name */
+  readonly executionArn?: string;
+  /** Where approval gates' task tokens live; share one to answer gates from outside the run. @default - the run's own */
+  readonly tokens?: LocalTaskTokens;
   /**
    * Called when a manual gate opens; answer it with `answerApproval(control, …)`, now or later.
    * @default - gates stay closed until their timeout
@@ -53,6 +63,16 @@ export interface LocalRunOptions {
   readonly onApprovalRequested?: (rolloutId: string, control: ControlDeps) => void;
   /** Called after each state exits. Not awaited: it must not hold up the virtual clock. */
   readonly onStateExited?: (update: StateUpdate) => void;
+  /** Sees every event of the interpreter, stamped with the clock: an execution history. */
+  readonly onEventLog?: (event: InterpreterEvent, at: Date) => void;
+}
+
+/** A running local execution. */
+export interface LocalExecution {
+  readonly executionArn: string;
+  readonly result: Promise<LocalRunResult>;
+  /** Stops the execution where it is, as StopExecution does: no rollback runs. */
+  abort(): void;
 }
 
 const FAIL_OUTCOMES: Readonly<Record<string, LocalOutcome>> = {
@@ -62,25 +82,35 @@ const FAIL_OUTCOMES: Readonly<Record<string, LocalOutcome>> = {
   [STATE.rollbackFailed]: 'rollback-failed',
 };
 
-/**
- * Runs one rollout on aws-local-stepfunctions: the real definition, the real handlers in-process.
- * Wait states take no wall time; the virtual clock jumps by their duration instead.
- */
+/** Runs one rollout to its end: see startLocalRollout. */
 export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRunResult> {
+  return startLocalRollout(options).result;
+}
+
+/**
+ * Starts one rollout on aws-local-stepfunctions: the real definition, the real handlers in-process.
+ * The interpreter's Wait states take no time; the clock passes their duration instead, before the
+ * task that follows runs: a jump on a virtual clock, a shortened sleep on a scaled one.
+ */
+export function startLocalRollout(options: LocalRunOptions): LocalExecution {
   installPolyfills();
   const { deps, clock } = options;
   const definition = localRolloutDefinition();
   const executionName = options.executionName ?? `local-${clock.now().getTime()}`;
-  const executionId = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:fledge-rollout:${executionName}`;
-  const tokens = new LocalTaskTokens();
+  const executionId = options.executionArn ?? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:fledge-rollout:${executionName}`;
+  const tokens = options.tokens ?? new LocalTaskTokens();
+  const opened: string[] = [];
   const control: ControlDeps = { ledger: deps.ledger, clock, tokens };
   const handlers = makeHandlers(deps);
+  // The time a Wait state is passing; the task after it waits for it.
+  let waiting: Promise<void> = Promise.resolve();
 
   const taskHandlers: NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'] = {};
   for (const [stateName, handlerName] of Object.entries(TASK_HANDLERS)) {
     taskHandlers[stateName] = async (input) => {
       // Let the event consumer below move the clock for a Wait that just ended before the handler reads it.
       await nextMacrotask();
+      await waiting;
       const payload = (input as { Payload: unknown }).Payload;
       if (handlerName === 'requestApproval') return approvalGate(payload as RequestApprovalEvent);
       return { Payload: (await handlers[handlerName](payload as never)) as never };
@@ -89,6 +119,7 @@ export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRu
 
   async function approvalGate(event: RequestApprovalEvent) {
     const { token, answer } = tokens.open(event.cursor.rolloutId);
+    opened.push(token);
     await handlers.requestApproval({ ...event, taskToken: token });
     options.onApprovalRequested?.(event.cursor.rolloutId, control);
     return (await answer) as never;
@@ -99,6 +130,7 @@ export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRu
     validationOptions: { checkArn: false },
   });
   const startedAt = clock.now();
+  let aborted = false;
   const execution = machine.run(options.request as never, {
     overrides: {
       taskResourceLocalHandlers: taskHandlers,
@@ -116,10 +148,11 @@ export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRu
   let failure: { error?: string; cause?: string } | undefined;
   const consume = (async () => {
     for await (const event of execution.eventLogs) {
+      options.onEventLog?.(event, clock.now());
       if (event.type === 'StateEntered') {
         statesEntered.push(event.state.name);
         const wait = definition.States[event.state.name];
-        if (wait?.Type === 'Wait') clock.advance(waitSeconds(wait, event.state.input));
+        if (wait?.Type === 'Wait') waiting = Promise.resolve(clock.pass(waitSeconds(wait, event.state.input)));
       } else if (event.type === 'StateExited') {
         const output = event.state.output as Partial<RolloutCursor> | undefined;
         rolloutId ??= typeof output?.rolloutId === 'string' ? output.rolloutId : undefined;
@@ -130,25 +163,40 @@ export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRu
     }
   })();
 
-  // The event consumer may lag the result by a few events: let it drain before reading the end state.
-  const settled = await execution.result.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  await consume;
-  const endState = settled === undefined ? STATE.promoted : (statesEntered[statesEntered.length - 1] ?? 'unknown');
-  if (settled !== undefined && !(endState in FAIL_OUTCOMES)) throw settled;
-  tokens.closeAll();
+  const result = (async (): Promise<LocalRunResult> => {
+    // The event consumer may lag the result by a few events: let it drain before reading the end state.
+    let output: unknown;
+    const settled = await execution.result.then(
+      (value) => {
+        output = value;
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+    await consume;
+    for (const token of opened) tokens.close(token);
+    const endState = settled === undefined ? STATE.promoted : (statesEntered[statesEntered.length - 1] ?? 'unknown');
+    if (settled !== undefined && !aborted && !(endState in FAIL_OUTCOMES)) throw settled;
+    return {
+      outcome: aborted ? 'aborted' : (FAIL_OUTCOMES[endState] ?? 'promoted'),
+      endState,
+      output,
+      error: failure?.error,
+      cause: failure?.cause,
+      rolloutId: rolloutId ?? requestedRolloutId(options.request),
+      executionId,
+      startedAt,
+      endedAt: clock.now(),
+      statesEntered,
+    };
+  })();
   return {
-    outcome: FAIL_OUTCOMES[endState] ?? 'promoted',
-    endState,
-    error: failure?.error,
-    cause: failure?.cause,
-    rolloutId: rolloutId ?? requestedRolloutId(options.request),
-    executionId,
-    startedAt,
-    endedAt: clock.now(),
-    statesEntered,
+    executionArn: executionId,
+    result,
+    abort: () => {
+      aborted = true;
+      execution.abort();
+    },
   };
 }
 

@@ -29,13 +29,19 @@ export class LocalTaskTokens implements TaskTokenSink {
     this.take(taskToken).reject(failure);
   }
 
-  /** Rejects gates nobody answered, so a finished run leaves no pending promise behind. */
-  closeAll(): void {
-    for (const token of [...this.gates.keys()]) {
-      const failure = new Error('local run ended');
-      failure.name = 'States.Timeout';
-      this.take(token).reject(failure);
-    }
+  /** Rejects a gate nobody answered, so a finished run leaves no pending promise behind. */
+  close(taskToken: string): void {
+    const gate = this.gates.get(taskToken);
+    if (!gate) return;
+    this.gates.delete(taskToken);
+    const failure = new Error('local run ended');
+    failure.name = 'States.Timeout';
+    gate.reject(failure);
+  }
+
+  /** Whether a gate with this token is open: how a local endpoint tells a stale token from a live one. */
+  isOpen(taskToken: string): boolean {
+    return this.gates.has(taskToken);
   }
 
   private take(taskToken: string): Gate {

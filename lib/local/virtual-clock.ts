@@ -1,10 +1,16 @@
 import type { Clock } from '../domain/clock';
 
+/** A clock on which time can be made to pass: how a local run carries out a Wait state. */
+export interface PacedClock extends Clock {
+  /** Resolves once `seconds` have passed on this clock. */
+  pass(seconds: number): void | Promise<void>;
+}
+
 /**
  * Simulated time for local mode. Only Wait states move it forward, so hours of baking take
  * milliseconds and every run with the same seed sees the same timestamps.
  */
-export class VirtualClock implements Clock {
+export class VirtualClock implements PacedClock {
   /** Milliseconds since the epoch; subclasses for tests may set it directly. */
   protected current: number;
 
@@ -20,4 +26,10 @@ export class VirtualClock implements Clock {
     if (!(seconds >= 0)) throw new Error(`cannot move the virtual clock by ${seconds} seconds`);
     this.current += seconds * 1000;
   }
+
+  /** A Wait state on virtual time: the clock jumps at once. */
+  pass(seconds: number): void {
+    this.advance(seconds);
+  }
 }
+

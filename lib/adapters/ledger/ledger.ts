@@ -6,6 +6,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type NativeAttributeValue,
@@ -17,6 +18,8 @@ import { LockHeldError, RolloutStateError, ValidationError } from '../../domain/
 import { CorruptRecordError, RolloutExistsError } from './errors';
 import {
   CONTROLLABLE_STATUSES,
+  ROLLOUT_STATUSES,
+  TERMINAL_STATUSES,
   MAX_EVENT_SEQ,
   byTargetIndexKey,
   eventKey,
@@ -429,6 +432,39 @@ export class Ledger {
       const record = records.get(id);
       return record ? [{ ...record, targetKey }] : [];
     });
+  }
+
+  /**
+   * Every rollout, newest first, or only those still running. A Scan: the table has no index by
+   * time or status (a target's history uses the by-target index instead), so this reads the whole
+   * table, a page at a time; fine for a CLI, not for a hot path.
+   */
+  async listRollouts(opts: { readonly activeOnly?: boolean; readonly limit?: number } = {}): Promise<(RolloutSummary & { readonly targetKeys: readonly string[] })[]> {
+    const limit = opts.limit ?? 20;
+    if (!Number.isSafeInteger(limit) || limit <= 0) throw new ValidationError(`limit must be a positive whole number, got ${limit}`);
+    const active = ROLLOUT_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
+    const fields = [...Object.keys(rolloutSummarySchema.shape), 'targetKeys'];
+    const found: (RolloutSummary & { readonly targetKeys: readonly string[] })[] = [];
+    let startKey: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const res = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: opts.activeOnly ? '#entity = :rollout AND #status IN (' + active.map((_, i) => `:s${i}`).join(', ') + ')' : '#entity = :rollout',
+          ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: { '#entity': 'entity', ...(opts.activeOnly ? { '#status': 'status' } : {}), ...Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) },
+          ExpressionAttributeValues: { ':rollout': 'rollout' satisfies Entity, ...(opts.activeOnly ? Object.fromEntries(active.map((s, i) => [`:s${i}`, s])) : {}) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        const summary = parseItem(rolloutSummarySchema, item, `rollout ${String(item.rolloutId)} (META)`);
+        const targetKeys = Array.isArray(item.targetKeys) ? item.targetKeys.map(String) : [];
+        found.push({ ...summary, targetKey: targetKeys[0] ?? '', targetKeys });
+      }
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return found.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, limit);
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -254,4 +254,36 @@ describe('Ledger', () => {
       expect(history.map((h) => h.rolloutId)).toEqual(ids.slice(-3).reverse());
     });
   });
+
+  describe('listRollouts', () => {
+    it('lists every rollout newest first, with its targets, and only rollout records', async () => {
+      const { ledger, clock } = await ddb.newLedger();
+      const first = await ledger.createRollout(newTestRollout({ targetKeys: [TARGET_A, TARGET_B] }));
+      await ledger.appendEvent(first.rolloutId, 'preflight', {});
+      clock.advanceSeconds(60);
+      const second = await ledger.createRollout(newTestRollout({ targetKeys: [TARGET_B] }));
+      await ledger.acquireLocks(second.rolloutId, [TARGET_B], 600);
+
+      const all = await ledger.listRollouts();
+
+      expect(all.map((r) => [r.rolloutId, r.targetKeys])).toEqual([
+        [second.rolloutId, [TARGET_B]],
+        [first.rolloutId, [TARGET_A, TARGET_B]],
+      ]);
+    });
+
+    it('keeps only rollouts still running with activeOnly, and at most `limit`', async () => {
+      const { ledger, clock } = await ddb.newLedger();
+      const ended = await ledger.createRollout(newTestRollout());
+      await ledger.updateRollout(ended.rolloutId, { status: 'PROMOTED' });
+      const running: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock.advanceSeconds(1);
+        running.push((await ledger.createRollout(newTestRollout())).rolloutId);
+      }
+
+      expect((await ledger.listRollouts({ activeOnly: true })).map((r) => r.rolloutId)).toEqual([...running].reverse());
+      expect((await ledger.listRollouts({ limit: 2 })).map((r) => r.rolloutId)).toEqual(running.slice(-2).reverse());
+    });
+  });
 });
