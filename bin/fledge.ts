@@ -7,6 +7,11 @@ import { installPolyfills, silenceSdkNodeWarning } from '../lib/local/polyfills'
 
 installPolyfills();
 silenceSdkNodeWarning();
+// `fledge list | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 /** Parse, dispatch, and map every error to an exit code: 2 for the user's mistakes, 3 for ours. */
 async function main(argv: string[]): Promise<number> {

@@ -2,11 +2,11 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
 import { planNotes, preparePlan } from '../lib/controller/prepared-plan';
+import { alarmRefusal, firingAlarms, trafficRefusal } from '../lib/controller/preflight-rules';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { RolloutExistsError } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
 import { cursorFor, ledgerNote, type TargetContext } from '../lib/controller/rollout-context';
-import type { FiringAlarm } from '../lib/domain/aggregates';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { PreconditionError } from '../lib/domain/errors';
 import { planRollout } from '../lib/domain/plan';
@@ -33,7 +33,9 @@ export function makePreflightHandler(deps: ControllerDeps) {
     if (await deps.ledger.getRollout(rolloutId)) throw new RolloutExistsError(rolloutId);
 
     try {
-      const firing = await refuseWhileAlarmsFire(deps, request);
+      const firing = await firingAlarms(deps.alarms, request);
+      const alarmStop = alarmRefusal(firing, request);
+      if (alarmStop) throw new PreconditionError(alarmStop);
       await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
       const targets: TargetContext[] = [];
       for (const target of request.targets) {
@@ -41,9 +43,8 @@ export function makePreflightHandler(deps: ControllerDeps) {
       }
       const now = deps.clock.now();
       const { prepared, shortfalls } = preparePlan(request, plan, await measureBaselines(deps.metrics, request.policy, targets, now));
-      if (shortfalls.length > 0 && request.policy.insufficientTraffic === 'refuse') {
-        throw new PreconditionError(`the traffic cannot support this strategy (policy insufficientTraffic=refuse): ${shortfalls.join('; ')}; raise the weights or the bakes (fledge plan shows what they establish), or set insufficientTraffic=warn to start anyway`);
-      }
+      const trafficStop = trafficRefusal(shortfalls, request);
+      if (trafficStop) throw new PreconditionError(trafficStop);
       const record = await deps.ledger.createRollout({
         rolloutId,
         status: 'IN_PROGRESS',
@@ -79,20 +80,6 @@ export function makePreflightHandler(deps: ControllerDeps) {
       throw error;
     }
   };
-}
-
-/**
- * Starting a rollout while a guarding alarm already fires would blame the new version for an
- * existing problem, so it is refused unless the request says `force` (the ledger records it).
- */
-async function refuseWhileAlarmsFire(deps: ControllerDeps, request: RolloutRequest): Promise<FiringAlarm[]> {
-  if (request.policy.alarms.length === 0) return [];
-  const firing = await deps.alarms.firing(request.policy.alarms);
-  if (firing.length > 0 && !request.force) {
-    const list = firing.map((a) => `${a.name} (${a.reason})`).join('; ');
-    throw new PreconditionError(`alarm${firing.length > 1 ? 's' : ''} already in ALARM: ${list}; fix it first, or set "force": true to start anyway`);
-  }
-  return firing;
 }
 
 /** Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself clashed. */

@@ -10,6 +10,7 @@ import { status } from './status';
 import { history, list } from './list';
 import { abort, approve, promote, reject } from './gates';
 import { report } from './report';
+import { check } from './check';
 import { localUp } from './local-up';
 import { DEFAULT_LOCAL_PORT } from '../local/endpoint/local-endpoint';
 import { parseDuration } from './duration';
@@ -133,6 +134,12 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .requiredOption('--out <file.html>', 'where to write it')
     .option('--json', 'print JSON')
     .action(async (rolloutId: string, opts: ControllerOptions & { out: string; json?: boolean }) => setExitCode(await report({ ...opts, rolloutId }, io)));
+
+  withController(program.command('check'))
+    .description('read-only preflight against the account: what a start would refuse, and the traffic it would be judged on; changes nothing')
+    .argument('<file>', 'rollout request JSON')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: ControllerOptions & { json?: boolean }) => setExitCode(await check({ ...opts, file }, io)));
 
   const local = program.command('local').description('a local controller to try the CLI and pipelines on, with no AWS account');
   local

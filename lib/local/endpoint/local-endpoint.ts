@@ -2,13 +2,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_STACK_NAME } from '../../constructs/stack-outputs';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
-import type { SimulatedFleet, TrafficModel } from '../fleet';
+import type { SimulatedAlarmSource, SimulatedFleet, TrafficModel } from '../fleet';
 import { createLocalWorld } from '../local-environment';
 import { LOCAL_ACCOUNT } from '../local-definition';
 import { ScaledClock } from '../scaled-clock';
 import { describeStacks, getCallerIdentity, type LocalAccount } from './account-apis';
 import { AwsApiError, parseForm, parseJsonBody, readBody, sendJson, sendJsonError, sendQueryError, sendQueryResult, signingAccessKey, signingService } from './aws-wire';
+import { cloudWatchApi } from './cloudwatch-api';
 import { proxyToDynamoDb } from './dynamodb-proxy';
+import { lambdaApi } from './lambda-api';
 import { LocalExecutions, type ExecutionView } from './local-executions';
 import { stepFunctionsApi } from './stepfunctions-api';
 
@@ -41,13 +43,14 @@ export interface LocalEndpoint {
 
 export const DEFAULT_LOCAL_PORT = 8642;
 const LOOPBACK = '127.0.0.1';
-const TABLE_NAME = 'fledge-local-ledger';
+export const LOCAL_LEDGER_TABLE = 'fledge-local-ledger';
 const STATE_MACHINE_NAME = 'fledge-rollout';
 
 /**
  * A local controller on loopback: Step Functions (the real definition, run on aws-local-stepfunctions
- * with the real handlers over the simulated fleet), the ledger in DynamoDB Local, and the
- * CloudFormation and STS calls the CLI makes to find the controller and its caller. One URL serves
+ * with the real handlers over the simulated fleet), the ledger in DynamoDB Local, the CloudFormation
+ * and STS calls the CLI makes to find the controller and its caller, and the Lambda and CloudWatch
+ * reads of `fledge check`, answered from the same fleet the executions shift. One URL serves
  * them all; each request is routed by its `X-Amz-Target` or by the service it is signed for.
  */
 export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
@@ -56,7 +59,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   const clock = new ScaledClock(options.speed ?? 60);
   const dynamo = await startDynamoDbLocal();
   try {
-    const world = await createLocalWorld({ client: dynamo.client, model: options.model, seed: options.seed ?? 1, tableName: TABLE_NAME, clock });
+    const world = await createLocalWorld({ client: dynamo.client, model: options.model, seed: options.seed ?? 1, tableName: LOCAL_LEDGER_TABLE, clock });
     const stateMachineArn = `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
     const executions = new LocalExecutions({ deps: world.deps, clock, stateMachineArn, onChange: (view) => log(describeChange(view)) });
     const server = createServer((req, res) => {
@@ -66,8 +69,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
         else res.destroy();
       });
     });
-    const account: LocalAccount = { accountId: LOCAL_ACCOUNT, region, stackName: options.stackName ?? DEFAULT_STACK_NAME, stackCreatedAt: clock.now(), stateMachineArn, tableName: TABLE_NAME, url: '' };
-    const route = makeRouter({ executions, dynamo, account: () => account });
+    const account: LocalAccount = { accountId: LOCAL_ACCOUNT, region, stackName: options.stackName ?? DEFAULT_STACK_NAME, stackCreatedAt: clock.now(), stateMachineArn, tableName: LOCAL_LEDGER_TABLE, url: '' };
+    const route = makeRouter({ executions, dynamo, fleet: world.fleet, alarms: world.alarms, account: () => account });
     const port = await listen(server, options.port ?? DEFAULT_LOCAL_PORT);
     const url = `http://${LOOPBACK}:${port}`;
     Object.assign(account, { url });
@@ -92,10 +95,12 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
 interface RouterDeps {
   readonly executions: LocalExecutions;
   readonly dynamo: DynamoDbLocal;
+  readonly fleet: SimulatedFleet;
+  readonly alarms: SimulatedAlarmSource;
   readonly account: () => LocalAccount;
 }
 
-function makeRouter({ executions, dynamo, account }: RouterDeps) {
+function makeRouter({ executions, dynamo, fleet, alarms, account }: RouterDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -107,6 +112,27 @@ function makeRouter({ executions, dynamo, account }: RouterDeps) {
       } catch (error) {
         return sendJsonError(res, asApiError(error));
       }
+    }
+    if (target.startsWith('GraniteServiceVersion20100801.')) {
+      try {
+        return sendJson(res, await cloudWatchApi(fleet, alarms, account(), target.slice('GraniteServiceVersion20100801.'.length), parseJsonBody(body)));
+      } catch (error) {
+        return sendJsonError(res, asApiError(error));
+      }
+    }
+    if (service === 'lambda') {
+      try {
+        return sendJson(res, lambdaApi(fleet, account(), req.method ?? 'GET', new URL(req.url ?? '/', 'http://local')), 200, 'application/json');
+      } catch (error) {
+        return sendJsonError(res, asApiError(error), 'application/json');
+      }
+    }
+    if (service === 'appconfig') {
+      return sendJsonError(
+        res,
+        new AwsApiError('UnknownOperationException', 'the local endpoint does not simulate the AppConfig API: flag rollouts run (fledge start), but fledge check reads flags in AWS only'),
+        'application/json',
+      );
     }
     if (service === 'cloudformation' || service === 'sts') {
       const params = parseForm(body);
