@@ -1,4 +1,14 @@
 #!/usr/bin/env node
-// npm's `bin` needs JavaScript; tsx compiles the TypeScript sources on the fly, so there is no build step.
-require('tsx/cjs');
-require('./fledge.ts');
+// npm's `bin` must be JavaScript. An installed package runs dist/fledge.js, the CLI bundled by
+// `npm run build` (plain JavaScript, no TypeScript tooling); a source checkout, which has
+// bin/fledge.ts, runs the sources through tsx, so editing them needs no build step and a stale
+// dist/ is never picked up.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+if (existsSync(join(__dirname, 'fledge.ts'))) {
+  require('tsx/cjs');
+  require('./fledge.ts');
+} else {
+  require('../dist/fledge.js');
+}

@@ -1,6 +1,7 @@
 import { FledgeError, ValidationError } from '../domain/errors';
 import { resolveScenario } from '../local/fleet';
-import { DEFAULT_LOCAL_PORT, startLocalEndpoint } from '../local/endpoint/local-endpoint';
+import { DEFAULT_LOCAL_PORT } from '../local/endpoint/endpoint-defaults';
+import { startLocalEndpoint } from '../local/endpoint/local-endpoint';
 import { UsageError } from './errors';
 import { EXIT, type CliIo } from './io';
 

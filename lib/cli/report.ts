@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { STATE } from '../constructs/rollout-definition';
+import { STATE } from '../constructs/state-names';
 import { buildReportData } from '../report/build-report-data';
 import { renderHtmlReport } from '../report/html-report';
 import { awsCliCall } from './aws-cli-errors';

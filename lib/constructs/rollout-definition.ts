@@ -3,7 +3,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { Decision, RollbackReason } from '../domain/cursor';
+import type { Decision } from '../domain/cursor';
+import { ROLLED_BACK_STATE, STATE, TRANSIENT_ERRORS, type HandlerName } from './state-names';
 import { APPROVAL_TIMEOUT_SECONDS } from '../domain/plan';
 
 /**
@@ -12,52 +13,9 @@ import { APPROVAL_TIMEOUT_SECONDS } from '../domain/plan';
  * interpreter ignores JSONata.
  */
 
-/** One Lambda function per task state. */
-export const HANDLER_NAMES = ['preflight', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback'] as const;
-export type HandlerName = (typeof HANDLER_NAMES)[number];
+export { HANDLER_NAMES, ROLLED_BACK_STATE, STATE, TASK_HANDLERS, TRANSIENT_ERRORS, type HandlerName } from './state-names';
+
 export type RolloutFunctions = Readonly<Record<HandlerName, IFunction>>;
-
-/** State names are an API: local mode overrides tasks by name, and Fail names tell users why. */
-export const STATE = {
-  preflight: 'Preflight',
-  shift: 'ShiftTraffic',
-  wait: 'WaitForMetrics',
-  evaluate: 'Evaluate',
-  decide: 'Decide',
-  awaitApproval: 'AwaitApproval',
-  afterApproval: 'AfterApproval',
-  promote: 'Promote',
-  finalize: 'Finalize',
-  promoted: 'Promoted',
-  unknownDecision: 'UnknownDecision',
-  rollback: 'Rollback',
-  rollbackOutcome: 'RollbackOutcome',
-  preflightRejected: 'PreflightRejected',
-  rollbackFailed: 'RollbackFailed',
-} as const;
-
-/** Which task state runs which handler: local mode uses this to wire its in-process handlers. */
-export const TASK_HANDLERS: Readonly<Record<string, HandlerName>> = {
-  [STATE.preflight]: 'preflight',
-  [STATE.shift]: 'shift',
-  [STATE.evaluate]: 'evaluate',
-  [STATE.awaitApproval]: 'requestApproval',
-  [STATE.promote]: 'promote',
-  [STATE.finalize]: 'finalize',
-  [STATE.rollback]: 'rollback',
-};
-
-/** The Fail state each rollback reason ends in. */
-export const ROLLED_BACK_STATE: Readonly<Record<RollbackReason, string>> = {
-  'verdict-failed': 'RolledBackOnFailedVerdict',
-  aborted: 'RolledBackOnAbort',
-  inconclusive: 'RolledBackOnInconclusive',
-  'approval-rejected': 'RolledBackOnApprovalRejected',
-  error: 'RolledBackOnError',
-};
-
-/** Errors worth retrying: throttling and conflicts that clear (see lib/adapters/aws-errors.ts). Step Functions matches exact names. */
-export const TRANSIENT_ERRORS = ['TransientError', 'DeploymentInProgressError'];
 
 /** Lambda tasks must finish well inside this; locally an unset timeout would default to 60 s. */
 const TASK_TIMEOUT = Duration.minutes(5);

@@ -8,7 +8,7 @@ import { makeRequestApprovalHandler, type RequestApprovalEvent } from '../../fun
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
 import type { AslDefinition } from '../constructs/asl';
-import { ROLLED_BACK_STATE, STATE, TASK_HANDLERS, type HandlerName } from '../constructs/rollout-definition';
+import { ROLLED_BACK_STATE, STATE, TASK_HANDLERS, type HandlerName } from '../constructs/state-names';
 import type { ControlDeps } from '../controller/control';
 import type { ControllerDeps } from '../controller/dependencies';
 import type { RolloutCursor } from '../domain/cursor';

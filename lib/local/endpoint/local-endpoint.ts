@@ -10,6 +10,7 @@ import { describeStacks, getCallerIdentity, type LocalAccount } from './account-
 import { AwsApiError, parseForm, parseJsonBody, readBody, sendJson, sendJsonError, sendQueryError, sendQueryResult, signingAccessKey, signingService } from './aws-wire';
 import { cloudWatchApi } from './cloudwatch-api';
 import { proxyToDynamoDb } from './dynamodb-proxy';
+import { DEFAULT_LOCAL_PORT } from './endpoint-defaults';
 import { lambdaApi } from './lambda-api';
 import { LocalExecutions, type ExecutionView } from './local-executions';
 import { stepFunctionsApi } from './stepfunctions-api';
@@ -41,7 +42,6 @@ export interface LocalEndpoint {
   close(): Promise<void>;
 }
 
-export const DEFAULT_LOCAL_PORT = 8642;
 const LOOPBACK = '127.0.0.1';
 export const LOCAL_LEDGER_TABLE = 'fledge-local-ledger';
 const STATE_MACHINE_NAME = 'fledge-rollout';

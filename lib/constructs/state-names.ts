@@ -1,0 +1,54 @@
+import type { RollbackReason } from '../domain/cursor';
+
+/**
+ * The names in the rollout state machine that other code depends on, with no CDK import: the CLI,
+ * local mode and the report read them without loading aws-cdk-lib. The graph itself is built in
+ * rollout-definition.ts, from these.
+ */
+
+/** One Lambda function per task state. */
+export const HANDLER_NAMES = ['preflight', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** State names are an API: local mode overrides tasks by name, and Fail names tell users why. */
+export const STATE = {
+  preflight: 'Preflight',
+  shift: 'ShiftTraffic',
+  wait: 'WaitForMetrics',
+  evaluate: 'Evaluate',
+  decide: 'Decide',
+  awaitApproval: 'AwaitApproval',
+  afterApproval: 'AfterApproval',
+  promote: 'Promote',
+  finalize: 'Finalize',
+  promoted: 'Promoted',
+  unknownDecision: 'UnknownDecision',
+  rollback: 'Rollback',
+  rollbackOutcome: 'RollbackOutcome',
+  preflightRejected: 'PreflightRejected',
+  rollbackFailed: 'RollbackFailed',
+} as const;
+
+/** Which task state runs which handler: local mode uses this to wire its in-process handlers. */
+export const TASK_HANDLERS: Readonly<Record<string, HandlerName>> = {
+  [STATE.preflight]: 'preflight',
+  [STATE.shift]: 'shift',
+  [STATE.evaluate]: 'evaluate',
+  [STATE.awaitApproval]: 'requestApproval',
+  [STATE.promote]: 'promote',
+  [STATE.finalize]: 'finalize',
+  [STATE.rollback]: 'rollback',
+};
+
+/** The Fail state each rollback reason ends in. */
+export const ROLLED_BACK_STATE: Readonly<Record<RollbackReason, string>> = {
+  'verdict-failed': 'RolledBackOnFailedVerdict',
+  aborted: 'RolledBackOnAbort',
+  inconclusive: 'RolledBackOnInconclusive',
+  'approval-rejected': 'RolledBackOnApprovalRejected',
+  error: 'RolledBackOnError',
+};
+
+/** Errors worth retrying: throttling and conflicts that clear (see lib/adapters/aws-errors.ts). Step Functions matches exact names. */
+export const TRANSIENT_ERRORS = ['TransientError', 'DeploymentInProgressError'];
+
