@@ -1,9 +1,10 @@
 import type { LedgerEvent, RolloutRecord } from '../adapters/ledger';
 import type { Verdict } from '../domain/verdict';
-import { awsCliCall } from './aws-cli-errors';
-import { connectController, consoleUrl, type ControllerOptions } from './controller-access';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { awsCliCall, explainAwsError } from './aws-cli-errors';
+import { connectController, consoleUrl, type Controller, type ControllerOptions } from './controller-access';
 import { UsageError } from './errors';
-import { followRollout, printEnding } from './follow';
+import { describe, followRollout, printEnding } from './follow';
 import { EXIT, type CliIo } from './io';
 
 export interface StatusOptions extends ControllerOptions {
@@ -30,12 +31,22 @@ export interface RolloutStatus {
 export async function status(opts: StatusOptions, io: CliIo): Promise<number> {
   const controller = await connectController(opts);
   const record = await awsCliCall(`read rollout ${opts.rolloutId}`, 'dynamodb:GetItem', () => controller.ledger.getRollout(opts.rolloutId));
-  if (!record) throw unknownRollout(opts.rolloutId, controller.tableName);
-  if (opts.follow && record.executionId) {
-    const result = await followRollout(controller, io, { rolloutId: opts.rolloutId, executionArn: record.executionId, timeoutMs: opts.timeoutMs, timeline: !opts.json, pollMs: opts.pollMs });
-    if (opts.json) io.out(JSON.stringify({ ...summarize(result.record ?? record, []), ending: result.ending, exitCode: result.exitCode }, null, 2));
+  // Just started: preflight has not written the record yet, but the execution (named after the rollout) exists.
+  const executionArn = record?.executionId ?? (await executionNamed(controller, opts.rolloutId))?.executionArn;
+  if (!executionArn && !record) throw unknownRollout(opts.rolloutId, controller.tableName);
+  if (opts.follow && executionArn) {
+    const result = await followRollout(controller, io, { rolloutId: opts.rolloutId, executionArn, timeoutMs: opts.timeoutMs, timeline: !opts.json, pollMs: opts.pollMs });
+    const last = result.record ?? record;
+    if (opts.json) io.out(JSON.stringify({ ...(last ? summarize(last, []) : { rolloutId: opts.rolloutId }), ending: result.ending, exitCode: result.exitCode }, null, 2));
     else printEnding(io, result);
     return result.exitCode;
+  }
+  if (!record) {
+    const execution = await describe(controller, executionArn as string);
+    const summary = { rolloutId: opts.rolloutId, status: 'PREFLIGHT', executionArn, executionStatus: execution.status };
+    if (opts.json) io.out(JSON.stringify(summary, null, 2));
+    else io.out(`rollout ${opts.rolloutId}: not recorded yet (its execution is ${execution.status}; preflight writes the record once it has checked the request)\n  execution: ${executionArn}`);
+    return EXIT.ok;
   }
   const events = await awsCliCall(`read rollout ${opts.rolloutId}`, 'dynamodb:Query', () => controller.ledger.listEvents(opts.rolloutId));
   const summary = summarize(record, events);
@@ -80,6 +91,18 @@ export function describeStatus(s: RolloutStatus, console: string | undefined): s
   if (s.executionArn) lines.push(`  execution: ${s.executionArn}`);
   if (console) lines.push(`  console:   ${console}`);
   return lines;
+}
+
+/** The execution `fledge start` named after the rollout, if there is one. */
+async function executionNamed(controller: Controller, rolloutId: string): Promise<{ executionArn: string } | undefined> {
+  const executionArn = `${controller.stateMachineArn.replace(':stateMachine:', ':execution:')}:${rolloutId}`;
+  try {
+    await controller.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return { executionArn };
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist' || (error as Error).name === 'InvalidArn') return undefined;
+    throw explainAwsError(error, 'read the execution', 'states:DescribeExecution');
+  }
 }
 
 /** The one message for a rollout id the ledger does not know. */

@@ -15,6 +15,7 @@ export class ControllerStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.stateMachineArn, { value: this.controller.stateMachine.stateMachineArn, description: 'Start rollouts here' });
     new CfnOutput(this, STACK_OUTPUTS.ledgerTableName, { value: this.controller.ledger.table.tableName, description: 'Every rollout, measurement and decision' });
     new CfnOutput(this, STACK_OUTPUTS.dashboardUrl, { value: this.controller.dashboardUrl });
+    new CfnOutput(this, STACK_OUTPUTS.pipelinePolicyArn, { value: this.controller.pipelinePolicy.managedPolicyArn, description: 'Attach to the role your pipeline runs the fledge CLI with' });
     new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, { value: this.controller.topic.topicArn });
   }
 }

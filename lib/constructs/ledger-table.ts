@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../adapters/ledger/table-schema';
+import { BY_CREATION_INDEX, BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../adapters/ledger/table-schema';
 
 /** What lib/adapters/ledger/ledger.ts calls, as IAM actions. */
 export const LEDGER_ACTIONS = [
@@ -47,6 +47,13 @@ export class LedgerTable extends Construct {
           partitionKey: { name: BY_TARGET_INDEX.partitionKey.name, type: dynamodb.AttributeType.STRING },
           sortKey: { name: BY_TARGET_INDEX.sortKey.name, type: dynamodb.AttributeType.STRING },
           projectionType: dynamodb.ProjectionType.ALL,
+        },
+        {
+          indexName: BY_CREATION_INDEX.indexName,
+          partitionKey: { name: BY_CREATION_INDEX.partitionKey.name, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: BY_CREATION_INDEX.sortKey.name, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...BY_CREATION_INDEX.nonKeyAttributes],
         },
       ],
     });

@@ -14,6 +14,7 @@ import { ControllerFunctions } from './controller-functions';
 import { grantsFor, HANDLER_CAPABILITIES, type AppConfigScope, type TargetScope } from './controller-permissions';
 import { acknowledgeWildcards, XRAY_REASON, XRAY_STATEMENT } from './nag-acknowledgements';
 import { LedgerTable } from './ledger-table';
+import { PipelinePolicy } from './pipeline-policy';
 import { HANDLER_NAMES } from './rollout-definition';
 import { RolloutDashboard } from './rollout-dashboard';
 import { RolloutStateMachine } from './rollout-state-machine';
@@ -67,6 +68,8 @@ export class RolloutController extends Construct {
   readonly topic: sns.ITopic;
   readonly dashboard: RolloutDashboard;
   readonly failureAlarm: cloudwatch.Alarm;
+  /** Least privilege for the `fledge` CLI in a pipeline: attach it to the pipeline's role. */
+  readonly pipelinePolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: RolloutControllerProps = {}) {
     super(scope, id);
@@ -111,6 +114,7 @@ export class RolloutController extends Construct {
     }).stateMachine;
 
     this.acknowledgeStateMachineWildcards();
+    this.pipelinePolicy = new PipelinePolicy(this, 'PipelinePolicy', { stateMachine: this.stateMachine, ledger: this.ledger, targets }).policy;
 
     this.topic = props.notificationTopic ?? new sns.Topic(this, 'Notifications', { displayName: 'fledge rollout outcomes', enforceSSL: true });
     this.notifyOutcomes();

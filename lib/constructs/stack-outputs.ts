@@ -7,6 +7,7 @@ export const STACK_OUTPUTS = {
   ledgerTableName: 'LedgerTableName',
   dashboardUrl: 'DashboardUrl',
   notificationTopicArn: 'NotificationTopicArn',
+  pipelinePolicyArn: 'PipelinePolicyArn',
 } as const;
 
 /** The stack name `cdk deploy` uses unless the app's context names another. */

@@ -7,7 +7,7 @@ const fnArn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partit
 
 describe('ControllerStack', () => {
   describe('ledger table', () => {
-    it('is on-demand, with point-in-time recovery, TTL on expiresAt and the byTarget index', () => {
+    it('is on-demand, with point-in-time recovery, TTL on expiresAt, and the byTarget and byCreation indexes', () => {
       template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [
@@ -15,7 +15,10 @@ describe('ControllerStack', () => {
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byTarget', Projection: { ProjectionType: 'ALL' } })],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'byTarget', Projection: { ProjectionType: 'ALL' } }),
+          Match.objectLike({ IndexName: 'byCreation', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['status', 'targetKeys']) } }),
+        ],
         Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
       });
     });

@@ -2,7 +2,7 @@ import type { Statement } from './controller-stack';
 
 /** One SDK call the code made, as recorded from a mocked client or a client middleware. */
 export interface RecordedCall {
-  readonly service: 'lambda' | 'appconfig' | 'cloudwatch' | 'dynamodb';
+  readonly service: 'lambda' | 'appconfig' | 'cloudwatch' | 'dynamodb' | 'states' | 'cloudformation' | 'sts';
   readonly command: string;
   readonly input: Record<string, unknown>;
 }
@@ -18,6 +18,8 @@ export interface IamRequest {
 export interface IamContext {
   readonly region: string;
   readonly account: string;
+  /** The stack's id (its ARN), which CloudFormation authorizes DescribeStacks against. @default - a made-up id */
+  readonly stackId?: (stackName: string) => string;
 }
 
 /**
@@ -73,6 +75,32 @@ export function iamRequestsOf(call: RecordedCall, ctx: IamContext): IamRequest[]
       throw new Error(`no IAM mapping for cloudwatch:${op}: add one to test/helpers/iam-requests.ts`);
     case 'dynamodb':
       return dynamoDbRequests(op, call.input, (table) => arn('dynamodb', `table/${table}`), from);
+    case 'states':
+      switch (op) {
+        case 'StartExecution':
+        case 'ListExecutions':
+          return requests(`states:${op}`, [String(i.stateMachineArn)]);
+        case 'DescribeExecution':
+        case 'GetExecutionHistory':
+        case 'StopExecution':
+          return requests(`states:${op}`, [String(i.executionArn)]);
+        case 'SendTaskSuccess':
+        case 'SendTaskFailure':
+          // No resource types in the Service Authorization Reference: the task token is the capability.
+          return requests(`states:${op}`, ['*']);
+        default:
+          throw new Error(`no IAM mapping for states:${op}: add one to test/helpers/iam-requests.ts`);
+      }
+    case 'cloudformation':
+      if (op === 'DescribeStacks') {
+        const name = String(i.StackName);
+        return requests('cloudformation:DescribeStacks', [ctx.stackId?.(name) ?? arn('cloudformation', `stack/${name}/00000000-0000-0000-0000-000000000000`)]);
+      }
+      throw new Error(`no IAM mapping for cloudformation:${op}: add one to test/helpers/iam-requests.ts`);
+    case 'sts':
+      // GetCallerIdentity needs no permission: IAM always allows it.
+      if (op === 'GetCallerIdentity') return [];
+      throw new Error(`no IAM mapping for sts:${op}: add one to test/helpers/iam-requests.ts`);
   }
 }
 

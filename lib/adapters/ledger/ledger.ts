@@ -6,7 +6,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type NativeAttributeValue,
@@ -21,7 +20,9 @@ import {
   ROLLOUT_STATUSES,
   TERMINAL_STATUSES,
   MAX_EVENT_SEQ,
+  byCreationIndexKey,
   byTargetIndexKey,
+  ALL_ROLLOUTS_PARTITION,
   eventKey,
   eventSortKey,
   ledgerEventSchema,
@@ -46,7 +47,7 @@ import {
   type RolloutStatus,
   type RolloutSummary,
 } from './records';
-import { BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table-schema';
+import { BY_CREATION_INDEX, BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table-schema';
 import { UpdateBuilder } from './update-builder';
 
 export interface LedgerOptions {
@@ -144,7 +145,7 @@ export class Ledger {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...rolloutKey(input.rolloutId), entity: 'rollout' satisfies Entity, ...record },
+                Item: { ...rolloutKey(input.rolloutId), ...byCreationIndexKey(now, input.rolloutId), entity: 'rollout' satisfies Entity, ...record },
                 ConditionExpression: 'attribute_not_exists(#pk)',
                 ExpressionAttributeNames: { '#pk': PARTITION_KEY.name },
               },
@@ -434,37 +435,27 @@ export class Ledger {
     });
   }
 
-  /**
-   * Every rollout, newest first, or only those still running. A Scan: the table has no index by
-   * time or status (a target's history uses the by-target index instead), so this reads the whole
-   * table, a page at a time; fine for a CLI, not for a hot path.
-   */
+  /** Every rollout, newest first, or only those still running: one Query of the by-creation index. */
   async listRollouts(opts: { readonly activeOnly?: boolean; readonly limit?: number } = {}): Promise<(RolloutSummary & { readonly targetKeys: readonly string[] })[]> {
     const limit = opts.limit ?? 20;
     if (!Number.isSafeInteger(limit) || limit <= 0) throw new ValidationError(`limit must be a positive whole number, got ${limit}`);
     const active = ROLLOUT_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
-    const fields = [...Object.keys(rolloutSummarySchema.shape), 'targetKeys'];
-    const found: (RolloutSummary & { readonly targetKeys: readonly string[] })[] = [];
-    let startKey: Record<string, NativeAttributeValue> | undefined;
-    do {
-      const res = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: opts.activeOnly ? '#entity = :rollout AND #status IN (' + active.map((_, i) => `:s${i}`).join(', ') + ')' : '#entity = :rollout',
-          ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
-          ExpressionAttributeNames: { '#entity': 'entity', ...(opts.activeOnly ? { '#status': 'status' } : {}), ...Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) },
-          ExpressionAttributeValues: { ':rollout': 'rollout' satisfies Entity, ...(opts.activeOnly ? Object.fromEntries(active.map((s, i) => [`:s${i}`, s])) : {}) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const summary = parseItem(rolloutSummarySchema, item, `rollout ${String(item.rolloutId)} (META)`);
-        const targetKeys = Array.isArray(item.targetKeys) ? item.targetKeys.map(String) : [];
-        found.push({ ...summary, targetKey: targetKeys[0] ?? '', targetKeys });
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return found.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, limit);
+    const items = await this.queryAll(
+      {
+        IndexName: BY_CREATION_INDEX.indexName,
+        KeyConditionExpression: '#gpk = :all',
+        ExpressionAttributeNames: { '#gpk': BY_CREATION_INDEX.partitionKey.name, ...(opts.activeOnly ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':all': ALL_ROLLOUTS_PARTITION, ...(opts.activeOnly ? Object.fromEntries(active.map((s, i) => [`:s${i}`, s])) : {}) },
+        ...(opts.activeOnly ? { FilterExpression: `#status IN (${active.map((_, i) => `:s${i}`).join(', ')})` } : {}),
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.slice(0, limit).map((item) => {
+      const summary = parseItem(rolloutSummarySchema, item, `rollout ${String(item.rolloutId)} (by creation)`);
+      const targetKeys = Array.isArray(item.targetKeys) ? item.targetKeys.map(String) : [];
+      return { ...summary, targetKey: targetKeys[0] ?? '', targetKeys };
+    });
   }
 
   // ---- internals ------------------------------------------------------------------------------

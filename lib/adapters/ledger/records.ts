@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY } from './table-schema';
+import { BY_CREATION_INDEX, BY_TARGET_INDEX, PARTITION_KEY, SORT_KEY } from './table-schema';
 
 /*
  * What the ledger stores. Items are written from the TypeScript types below and validated with
@@ -223,6 +223,13 @@ export function targetHistoryPartition(targetKey: string): string {
 }
 
 /** ISO timestamps sort as strings, and the id breaks ties between rollouts created in the same millisecond. */
+/** The one partition of the by-creation index: every rollout record. */
+export const ALL_ROLLOUTS_PARTITION = 'ROLLOUTS';
+
+export function byCreationIndexKey(createdAt: string, rolloutId: string): Record<typeof BY_CREATION_INDEX.partitionKey.name | typeof BY_CREATION_INDEX.sortKey.name, string> {
+  return { [BY_CREATION_INDEX.partitionKey.name]: ALL_ROLLOUTS_PARTITION, [BY_CREATION_INDEX.sortKey.name]: `${createdAt}#${rolloutId}` };
+}
+
 export function byTargetIndexKey(targetKey: string, createdAt: string, rolloutId: string): IndexKey {
   return {
     [BY_TARGET_INDEX.partitionKey.name]: targetHistoryPartition(targetKey),

@@ -19,6 +19,19 @@ export const BY_TARGET_INDEX = {
   projectionType: 'ALL',
 } as const;
 
+/**
+ * Every rollout, newest first: what `fledge list` reads. Sparse: only rollout records carry
+ * `gsi2pk`, all with the same value, so one Query pages through them by creation time. Projects the
+ * summary fields only (the records hold the request and the plan, which a listing does not need).
+ */
+export const BY_CREATION_INDEX = {
+  indexName: 'byCreation',
+  partitionKey: { name: 'gsi2pk', type: 'S' },
+  sortKey: { name: 'gsi2sk', type: 'S' },
+  projectionType: 'INCLUDE',
+  nonKeyAttributes: ['rolloutId', 'status', 'mode', 'createdAt', 'updatedAt', 'outcome', 'targetKeys'],
+} as const;
+
 /** Epoch seconds. DynamoDB deletes items some time (up to days) after this passes, so readers still check it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -26,7 +39,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, BY_TARGET_INDEX.partitionKey, BY_TARGET_INDEX.sortKey].map((a) => ({
+    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, BY_TARGET_INDEX.partitionKey, BY_TARGET_INDEX.sortKey, BY_CREATION_INDEX.partitionKey, BY_CREATION_INDEX.sortKey].map((a) => ({
       AttributeName: a.name,
       AttributeType: a.type,
     })),
@@ -42,6 +55,14 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
           { AttributeName: BY_TARGET_INDEX.sortKey.name, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: BY_TARGET_INDEX.projectionType },
+      },
+      {
+        IndexName: BY_CREATION_INDEX.indexName,
+        KeySchema: [
+          { AttributeName: BY_CREATION_INDEX.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: BY_CREATION_INDEX.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: BY_CREATION_INDEX.projectionType, NonKeyAttributes: [...BY_CREATION_INDEX.nonKeyAttributes] },
       },
     ],
   };

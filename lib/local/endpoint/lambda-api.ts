@@ -13,13 +13,28 @@ const API = '/2015-03-31/functions/';
  * exists, each version published, Active and run by the same role, so what the endpoint refuses
  * is what fledge itself refuses: an alias with weights left on it, or already on the new version.
  */
-export function lambdaApi(fleet: SimulatedFleet, account: LocalAccount, method: string, url: URL): unknown {
+export type LambdaRequest =
+  | { readonly operation: 'GetAlias'; readonly input: { readonly FunctionName: string; readonly Name: string } }
+  | { readonly operation: 'GetFunctionConfiguration'; readonly input: { readonly FunctionName: string; readonly Qualifier?: string } };
+
+/** Which Lambda operation a REST request is, and its parameters. */
+export function lambdaRequest(method: string, url: URL): LambdaRequest {
   if (method !== 'GET' || !url.pathname.startsWith(API)) throw unsupported(method, url);
   const [name, resource, aliasName, ...rest] = url.pathname.slice(API.length).split('/').map(decodeURIComponent);
-  const functionName = functionNameOf(name ?? '');
-  if (!functionName) throw unsupported(method, url);
+  if (!name) throw unsupported(method, url);
+  if (resource === 'aliases' && aliasName && rest.length === 0) return { operation: 'GetAlias', input: { FunctionName: name, Name: aliasName } };
+  if (resource === 'configuration' && aliasName === undefined) {
+    const qualifier = url.searchParams.get('Qualifier');
+    return { operation: 'GetFunctionConfiguration', input: { FunctionName: name, ...(qualifier ? { Qualifier: qualifier } : {}) } };
+  }
+  throw unsupported(method, url);
+}
+
+export function lambdaApi(fleet: SimulatedFleet, account: LocalAccount, request: LambdaRequest): unknown {
+  const functionName = functionNameOf(request.input.FunctionName);
   const functionArn = `arn:aws:lambda:${account.region}:${account.accountId}:function:${functionName}`;
-  if (resource === 'aliases' && aliasName && rest.length === 0) {
+  if (request.operation === 'GetAlias') {
+    const aliasName = request.input.Name;
     const state = aliasState(fleet, functionName, aliasName);
     return {
       AliasArn: `${functionArn}:${aliasName}`,
@@ -30,22 +45,19 @@ export function lambdaApi(fleet: SimulatedFleet, account: LocalAccount, method: 
       RevisionId: state.revisionId,
     };
   }
-  if (resource === 'configuration' && aliasName === undefined) {
-    const qualifier = url.searchParams.get('Qualifier') ?? '$LATEST';
-    const version = /^\d+$/.test(qualifier) || qualifier === '$LATEST' ? qualifier : aliasState(fleet, functionName, qualifier).functionVersion;
-    return {
-      FunctionName: functionName,
-      FunctionArn: `${functionArn}:${version}`,
-      Version: version,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: `arn:aws:iam::${account.accountId}:role/${functionName}-role`,
-      CodeSha256: createHash('sha256').update(`${functionName}:${version}`).digest('base64'),
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
-    };
-  }
-  throw unsupported(method, url);
+  const qualifier = request.input.Qualifier ?? '$LATEST';
+  const version = /^\d+$/.test(qualifier) || qualifier === '$LATEST' ? qualifier : aliasState(fleet, functionName, qualifier).functionVersion;
+  return {
+    FunctionName: functionName,
+    FunctionArn: `${functionArn}:${version}`,
+    Version: version,
+    Runtime: 'nodejs20.x',
+    Handler: 'index.handler',
+    Role: `arn:aws:iam::${account.accountId}:role/${functionName}-role`,
+    CodeSha256: createHash('sha256').update(`${functionName}:${version}`).digest('base64'),
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+  };
 }
 
 function aliasState(fleet: SimulatedFleet, functionName: string, alias: string): AliasState {

@@ -11,7 +11,7 @@ import { AwsApiError, parseForm, parseJsonBody, readBody, sendJson, sendJsonErro
 import { cloudWatchApi } from './cloudwatch-api';
 import { proxyToDynamoDb } from './dynamodb-proxy';
 import { DEFAULT_LOCAL_PORT } from './endpoint-defaults';
-import { lambdaApi } from './lambda-api';
+import { lambdaApi, lambdaRequest } from './lambda-api';
 import { LocalExecutions, type ExecutionView } from './local-executions';
 import { stepFunctionsApi } from './stepfunctions-api';
 
@@ -30,6 +30,15 @@ export interface LocalEndpointOptions {
   readonly stackName?: string;
   /** One line per notable event: executions starting and ending. */
   readonly log?: (line: string) => void;
+  /** Sees every API call a client makes (not the executions' own): what a pipeline's IAM role must allow. */
+  readonly onCall?: (call: EndpointCall) => void;
+}
+
+/** One call a client made, named as IAM and the SDK name it: the service's signing name and the operation. */
+export interface EndpointCall {
+  readonly service: 'states' | 'dynamodb' | 'cloudwatch' | 'lambda' | 'cloudformation' | 'sts';
+  readonly command: string;
+  readonly input: Record<string, unknown>;
 }
 
 export interface LocalEndpoint {
@@ -70,7 +79,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       });
     });
     const account: LocalAccount = { accountId: LOCAL_ACCOUNT, region, stackName: options.stackName ?? DEFAULT_STACK_NAME, stackCreatedAt: clock.now(), stateMachineArn, tableName: LOCAL_LEDGER_TABLE, url: '' };
-    const route = makeRouter({ executions, dynamo, fleet: world.fleet, alarms: world.alarms, account: () => account });
+    const route = makeRouter({ executions, dynamo, fleet: world.fleet, alarms: world.alarms, account: () => account, onCall: options.onCall ?? (() => undefined) });
     const port = await listen(server, options.port ?? DEFAULT_LOCAL_PORT);
     const url = `http://${LOOPBACK}:${port}`;
     Object.assign(account, { url });
@@ -98,31 +107,36 @@ interface RouterDeps {
   readonly fleet: SimulatedFleet;
   readonly alarms: SimulatedAlarmSource;
   readonly account: () => LocalAccount;
+  readonly onCall: (call: EndpointCall) => void;
 }
 
-function makeRouter({ executions, dynamo, fleet, alarms, account }: RouterDeps) {
+function makeRouter({ executions, dynamo, fleet, alarms, account, onCall }: RouterDeps) {
+  /** An AWS JSON 1.0 operation: recorded, answered, or answered with its error. */
+  const json = async (res: ServerResponse, service: EndpointCall['service'], command: string, body: Buffer, serve: (input: Record<string, unknown>) => unknown) => {
+    try {
+      const input = parseJsonBody(body);
+      onCall({ service, command, input });
+      sendJson(res, await serve(input));
+    } catch (error) {
+      sendJsonError(res, asApiError(error));
+    }
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const service = signingService(req);
-    if (target.startsWith('DynamoDB_20120810.')) return proxyToDynamoDb(dynamo.endpoint, req, body, res);
-    if (target.startsWith('AWSStepFunctions.')) {
-      try {
-        return sendJson(res, await stepFunctionsApi(executions, target.slice('AWSStepFunctions.'.length), parseJsonBody(body)));
-      } catch (error) {
-        return sendJsonError(res, asApiError(error));
-      }
+    const [prefix, operation = ''] = target.split('.');
+    if (prefix === 'DynamoDB_20120810') {
+      onCall({ service: 'dynamodb', command: operation, input: safeJson(body) });
+      return proxyToDynamoDb(dynamo.endpoint, req, body, res);
     }
-    if (target.startsWith('GraniteServiceVersion20100801.')) {
-      try {
-        return sendJson(res, await cloudWatchApi(fleet, alarms, account(), target.slice('GraniteServiceVersion20100801.'.length), parseJsonBody(body)));
-      } catch (error) {
-        return sendJsonError(res, asApiError(error));
-      }
-    }
+    if (prefix === 'AWSStepFunctions') return json(res, 'states', operation, body, (input) => stepFunctionsApi(executions, operation, input));
+    if (prefix === 'GraniteServiceVersion20100801') return json(res, 'cloudwatch', operation, body, (input) => cloudWatchApi(fleet, alarms, account(), operation, input));
     if (service === 'lambda') {
       try {
-        return sendJson(res, lambdaApi(fleet, account(), req.method ?? 'GET', new URL(req.url ?? '/', 'http://local')), 200, 'application/json');
+        const request = lambdaRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://local'));
+        onCall({ service: 'lambda', command: request.operation, input: request.input });
+        return sendJson(res, lambdaApi(fleet, account(), request), 200, 'application/json');
       } catch (error) {
         return sendJsonError(res, asApiError(error), 'application/json');
       }
@@ -137,6 +151,7 @@ function makeRouter({ executions, dynamo, fleet, alarms, account }: RouterDeps) 
     if (service === 'cloudformation' || service === 'sts') {
       const params = parseForm(body);
       const action = params.get('Action') ?? '';
+      onCall({ service, command: action, input: Object.fromEntries(params) });
       try {
         if (service === 'cloudformation' && action === 'DescribeStacks') return sendQueryResult(res, action, 'http://cloudformation.amazonaws.com/doc/2010-05-15/', describeStacks(account(), params));
         if (service === 'sts' && action === 'GetCallerIdentity') return sendQueryResult(res, action, 'https://sts.amazonaws.com/doc/2011-06-15/', getCallerIdentity(account(), signingAccessKey(req)));
@@ -152,6 +167,15 @@ function makeRouter({ executions, dynamo, fleet, alarms, account }: RouterDeps) 
     }
     sendJsonError(res, new AwsApiError('UnknownOperationException', `the local endpoint does not serve ${service ?? 'unsigned'} ${req.method} ${req.url}${target ? ` (${target})` : ''}`));
   };
+}
+
+/** The body as JSON for the call log; DynamoDB Local judges the request itself. */
+function safeJson(body: Buffer): Record<string, unknown> {
+  try {
+    return parseJsonBody(body);
+  } catch {
+    return {};
+  }
 }
 
 function asApiError(error: unknown): AwsApiError {
