@@ -15,6 +15,8 @@ import { grantsFor, HANDLER_CAPABILITIES, type AppConfigScope, type TargetScope 
 import { acknowledgeWildcards, XRAY_REASON, XRAY_STATEMENT } from './nag-acknowledgements';
 import { LedgerTable } from './ledger-table';
 import { PipelinePolicy } from './pipeline-policy';
+import { rolloutAction, type RolloutActionProps } from './pipeline-action';
+import type { StepFunctionInvokeAction } from 'aws-cdk-lib/aws-codepipeline-actions';
 import { HANDLER_NAMES } from './rollout-definition';
 import { RolloutDashboard } from './rollout-dashboard';
 import { RolloutStateMachine } from './rollout-state-machine';
@@ -180,6 +182,14 @@ export class RolloutController extends Construct {
       new iam.PolicyStatement({ resources: ['*'] }),
       'X-Ray trace writes and CloudWatch Logs log delivery (logs:CreateLogDelivery and friends) have no resource-level permissions',
     );
+  }
+
+  /**
+   * A CodePipeline action that runs a rollout and fails its stage unless the rollout is promoted.
+   * Put it after the stage that publishes the new version, and let that stage write the request.
+   */
+  rolloutAction(props: RolloutActionProps): StepFunctionInvokeAction {
+    return rolloutAction(this.stateMachine, props);
   }
 
   /** The console URL of the dashboard. */
