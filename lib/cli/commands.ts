@@ -27,7 +27,12 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .version(version)
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 promoted (or done), 1 rolled back, 2 usage error or refused request, 3 controller failure, 4 --timeout reached.\n' +
+        'Controller: --stack (default FledgeController), or --state-machine-arn and --table; region and credentials from the AWS SDK chain.',
+    );
 
   program
     .command('demo')
@@ -104,29 +109,21 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .option('--json', 'print JSON')
     .action(async (rolloutId: string, opts: ControllerOptions & { by?: string; comment?: string; json?: boolean }) => setExitCode(await approve({ ...opts, rolloutId }, io)));
 
-  withController(program.command('reject'))
-    .description('reject the manual gate: the rollout rolls back')
-    .argument('<rolloutId>')
-    .requiredOption('--reason <text>', 'why (recorded in the ledger)')
-    .option('--by <who>', 'who rejects (default: your IAM identity, from STS)')
-    .option('--json', 'print JSON')
-    .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await reject({ ...opts, rolloutId }, io)));
-
-  withController(program.command('abort'))
-    .description('roll a running rollout back: at its next evaluation during a bake, at once at a gate')
-    .argument('<rolloutId>')
-    .requiredOption('--reason <text>', 'why (recorded in the ledger)')
-    .option('--by <who>', 'who aborts (default: your IAM identity, from STS)')
-    .option('--json', 'print JSON')
-    .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await abort({ ...opts, rolloutId }, io)));
-
-  withController(program.command('promote'))
-    .description('emergency fast-forward to 100%, skipping the remaining steps; audited in the ledger')
-    .argument('<rolloutId>')
-    .requiredOption('--reason <text>', 'why (recorded in the ledger)')
-    .option('--by <who>', 'who promotes (default: your IAM identity, from STS)')
-    .option('--json', 'print JSON')
-    .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await promote({ ...opts, rolloutId }, io)));
+  // Three commands that act on a rollout with a reason the ledger keeps, and the same options.
+  const actWithReason = [
+    ['reject', 'reject the manual gate: the rollout rolls back', 'rejects', reject],
+    ['abort', 'roll a running rollout back: at its next evaluation during a bake, at once at a gate', 'aborts', abort],
+    ['promote', 'emergency fast-forward to 100%, skipping the remaining steps; audited in the ledger', 'promotes', promote],
+  ] as const;
+  for (const [name, description, verb, run] of actWithReason) {
+    withController(program.command(name))
+      .description(description)
+      .argument('<rolloutId>')
+      .requiredOption('--reason <text>', 'why (recorded in the ledger)')
+      .option('--by <who>', `who ${verb} (default: your IAM identity, from STS)`)
+      .option('--json', 'print JSON')
+      .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await run({ ...opts, rolloutId }, io)));
+  }
 
   withController(program.command('report'))
     .description('write the HTML report of any rollout, from its ledger')
@@ -149,7 +146,8 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .option('--speed <n>', 'virtual seconds per wall second: 60 bakes a minute in a second', parsePositive, 60)
     .addOption(new Option('--scenario <name|file>', `traffic of the simulated fleet: ${SCENARIO_NAMES.join(', ')}, or a traffic model JSON file`).default('healthy'))
     .option('--seed <n>', 'random seed of the simulated fleet', parseInteger, 1)
-    .action(async (opts: { port: number; speed: number; scenario: string; seed: number }) => setExitCode(await localUp(opts, io)));
+    .option('--json', 'print one JSON line with the URL instead of the greeting')
+    .action(async (opts: { port: number; speed: number; scenario: string; seed: number; json?: boolean }) => setExitCode(await localUp(opts, io)));
 
   return program;
 }

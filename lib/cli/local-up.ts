@@ -1,5 +1,6 @@
 import { FledgeError, ValidationError } from '../domain/errors';
-import { resolveScenario } from '../local/fleet';
+import { resolveScenario, type TrafficModel } from '../local/fleet';
+import type { LocalAccount } from '../local/endpoint/account-apis';
 import { DEFAULT_LOCAL_PORT } from '../local/endpoint/endpoint-defaults';
 import { startLocalEndpoint } from '../local/endpoint/local-endpoint';
 import { UsageError } from './errors';
@@ -11,6 +12,8 @@ export interface LocalUpOptions {
   /** A built-in scenario name or a traffic model JSON file. @default 'healthy' */
   readonly scenario?: string;
   readonly seed?: number;
+  /** Print one JSON line saying where it listens (for scripts), instead of the greeting. */
+  readonly json?: boolean;
   /** Resolves when the endpoint should stop. @default - SIGINT or SIGTERM */
   readonly until?: Promise<unknown>;
 }
@@ -20,7 +23,7 @@ export interface LocalUpOptions {
  * `--endpoint-url`, exactly as it would reach a deployed controller, and watches rollouts live.
  */
 export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> {
-  let model;
+  let model: TrafficModel;
   try {
     model = resolveScenario(opts.scenario ?? 'healthy');
   } catch (error) {
@@ -30,12 +33,24 @@ export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> 
   const speed = opts.speed ?? 60;
   let endpoint;
   try {
-    endpoint = await startLocalEndpoint({ port: opts.port ?? DEFAULT_LOCAL_PORT, speed, model, seed: opts.seed, log: (line) => io.out(`[local] ${line}`) });
+    endpoint = await startLocalEndpoint({ port: opts.port ?? DEFAULT_LOCAL_PORT, speed, model, seed: opts.seed, log: opts.json ? undefined : (line) => io.out(`[local] ${line}`) });
   } catch (error) {
     if (error instanceof FledgeError || (error instanceof Error && /in use/.test(error.message))) throw new UsageError(error.message);
     throw error;
   }
   const { url, account } = endpoint;
+  if (opts.json) {
+    io.out(JSON.stringify({ listening: url, stackName: account.stackName, stateMachineArn: account.stateMachineArn, tableName: account.tableName, speed }));
+  } else {
+    greet(io, url, speed, model, account);
+  }
+  await (opts.until ?? interrupted());
+  io.out(opts.json ? JSON.stringify({ stopping: url }) : '[local] stopping');
+  await endpoint.close();
+  return EXIT.ok;
+}
+
+function greet(io: CliIo, url: string, speed: number, model: TrafficModel, account: LocalAccount): void {
   io.out(`fledge local endpoint listening on ${url}`);
   io.out(`  speed:         ${speed}× (a virtual minute passes in ${formatSeconds(60 / speed)} of wall time)`);
   io.out(`  traffic:       ${model.name}${model.description ? `: ${model.description}` : ''}`);
@@ -46,10 +61,6 @@ export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> 
   io.out('  npx fledge start examples/rollout-request.json --wait');
   io.out('');
   io.out('Ctrl+C stops it; everything it holds lives in memory only.');
-  await (opts.until ?? interrupted());
-  io.out('[local] stopping');
-  await endpoint.close();
-  return EXIT.ok;
 }
 
 function interrupted(): Promise<void> {
