@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import type { RolloutRecord } from '../adapters/ledger';
+import { STATE } from '../constructs/state-names';
 import { awsCliCall } from './aws-cli-errors';
 import type { Controller } from './controller-access';
 import { EXIT, type CliIo } from './io';
@@ -82,6 +83,8 @@ export function classify(execution: Pick<DescribeExecutionCommandOutput, 'status
   const result = (ending: Ending, why: string) => ({ ...base, ending, exitCode: EXIT_CODES[ending], reason: why });
   if (status === 'SUCCEEDED') return result('promoted', reason || 'promoted');
   if (record?.status === 'ROLLED_BACK') return result('rolled-back', reason);
+  // Traffic is back on the stable version, but the ledger stayed unreachable: still a rollback, with the record missing.
+  if (execution.error === STATE.rolledBackUnrecorded) return result('rolled-back', `traffic restored, but the ledger could not record the rollback: ${execution.cause ?? ''}`);
   if (record?.status === 'REJECTED' || (!record && status === 'FAILED')) return result('refused', reason || 'refused at preflight');
   if (record?.status === 'ROLLBACK_FAILED') return result('controller-failure', `rollback failed: ${reason}`);
   const stopped = status === 'ABORTED' ? 'the execution was stopped' : status === 'TIMED_OUT' ? 'the execution timed out' : `the execution ended ${status}`;

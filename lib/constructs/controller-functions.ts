@@ -17,6 +17,7 @@ const ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
   promote: 'promote.ts',
   finalize: 'finalize.ts',
   rollback: 'rollback.ts',
+  recordRollback: 'record-rollback.ts',
 };
 
 /** Shifts wait for AppConfig deployments to complete; the others only read and judge. */
@@ -28,6 +29,7 @@ const TIMEOUTS: Readonly<Record<HandlerName, Duration>> = {
   promote: Duration.seconds(120),
   finalize: Duration.seconds(30),
   rollback: Duration.seconds(180),
+  recordRollback: Duration.seconds(30),
 };
 
 export interface ControllerFunctionsProps {

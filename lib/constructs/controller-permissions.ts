@@ -18,7 +18,9 @@ export const HANDLER_CAPABILITIES: Readonly<Record<HandlerName, readonly Capabil
   requestApproval: ['ledger'],
   promote: ['ledger', 'writeTargets'],
   finalize: ['ledger'],
-  rollback: ['ledger', 'writeTargets'],
+  // Rollback cannot touch the ledger: restoring traffic must never wait on it.
+  rollback: ['writeTargets'],
+  recordRollback: ['ledger'],
 };
 
 /** An AppConfig application fledge may roll flags out in, optionally narrowed to one environment. */

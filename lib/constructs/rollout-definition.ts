@@ -45,21 +45,28 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   // out, which means "$" in ASL; the local interpreter refuses an explicit "$" on non-object input.
   const preflightRejected = new sfn.Fail(scope, STATE.preflightRejected, { errorPath: '$.Error', causePath: '$.Cause' });
   const rollbackFailed = new sfn.Fail(scope, STATE.rollbackFailed, {
-    errorPath: '$.error.Error',
-    causePath: '$.error.Cause',
+    errorPath: '$.rollbackFailed.Error',
+    causePath: '$.rollbackFailed.Cause',
   });
 
+  // Traffic first: Rollback restores from the cursor alone, without the ledger.
   const rollback = invoke(STATE.rollback, fns.rollback);
   // Restores are idempotent, so any failure is worth a few more tries before a human is needed.
   rollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
-  rollback.addCatch(rollbackFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+  // Bookkeeping second, whether the restore worked or not; its retries ride out a ledger outage of about twenty minutes.
+  const recordRollback = invoke(STATE.recordRollback, fns.recordRollback);
+  recordRollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 8, backoffRate: 2 });
+  recordRollback.addCatch(new sfn.Fail(scope, STATE.rolledBackUnrecorded, { errorPath: '$.error.Error', causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
+  rollback.addCatch(recordRollback, { errors: ['States.ALL'], resultPath: '$.rollbackError' });
+  rollback.next(recordRollback);
   const rollbackOutcome = new sfn.Choice(scope, STATE.rollbackOutcome);
+  rollbackOutcome.when(sfn.Condition.isPresent('$.rollbackFailed'), rollbackFailed);
   for (const [reason, stateName] of Object.entries(ROLLED_BACK_STATE)) {
     const fail = new sfn.Fail(scope, stateName, { error: stateName, causePath: '$.detail' });
     rollbackOutcome.when(sfn.Condition.stringEquals('$.reason', reason), fail);
   }
   rollbackOutcome.otherwise(new sfn.Fail(scope, 'RolledBack', { error: 'RolledBack', causePath: '$.detail' }));
-  rollback.next(rollbackOutcome);
+  recordRollback.next(rollbackOutcome);
 
   /** Every task after preflight: any error restores all targets. */
   const toRollback = (task: tasks.LambdaInvoke) => task.addCatch(rollback, { errors: ['States.ALL'], resultPath: '$.error' });

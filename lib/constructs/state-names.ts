@@ -7,7 +7,7 @@ import type { RollbackReason } from '../domain/cursor';
  */
 
 /** One Lambda function per task state. */
-export const HANDLER_NAMES = ['preflight', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback'] as const;
+export const HANDLER_NAMES = ['preflight', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback', 'recordRollback'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** State names are an API: local mode overrides tasks by name, and Fail names tell users why. */
@@ -24,6 +24,9 @@ export const STATE = {
   promoted: 'Promoted',
   unknownDecision: 'UnknownDecision',
   rollback: 'Rollback',
+  recordRollback: 'RecordRollback',
+  /** Traffic was restored, but the ledger stayed unreachable through every retry of RecordRollback. */
+  rolledBackUnrecorded: 'RolledBackUnrecorded',
   rollbackOutcome: 'RollbackOutcome',
   preflightRejected: 'PreflightRejected',
   rollbackFailed: 'RollbackFailed',
@@ -38,6 +41,7 @@ export const TASK_HANDLERS: Readonly<Record<string, HandlerName>> = {
   [STATE.promote]: 'promote',
   [STATE.finalize]: 'finalize',
   [STATE.rollback]: 'rollback',
+  [STATE.recordRollback]: 'recordRollback',
 };
 
 /** The Fail state each rollback reason ends in. */

@@ -61,6 +61,7 @@ export function cursorFor(
   return {
     rolloutId: ctx.record.rolloutId,
     waitSeconds: ctx.plan.evaluationIntervalSeconds,
+    targets: ctx.targets,
     ...fields,
   };
 }

@@ -1,6 +1,9 @@
+import type { RestoreResult, TargetToRestore } from './captured-state';
+
 /**
  * The state machine's payload between states. Kept small on purpose: Step Functions caps payloads
- * at 256 KB, so requests, captured state and evaluations live in the ledger and only the cursor travels.
+ * at 256 KB, so requests, plans and evaluations live in the ledger and only the cursor travels,
+ * with the one thing Rollback must never have to read from anywhere else: what to restore.
  */
 export type Decision = 'wait' | 'advance' | 'await-approval' | 'promote' | 'finalize' | 'rollback';
 
@@ -28,13 +31,27 @@ export interface RolloutCursor {
   readonly approval?: { readonly approved?: boolean; readonly by?: string; readonly reason?: string; readonly next?: string };
   /** Set by a `Catch`: the error that sent the execution to Rollback. */
   readonly error?: { readonly Error: string; readonly Cause?: string };
+  /**
+   * Every target and its captured state (a few hundred bytes each, at most ten): Rollback restores
+   * traffic from this alone, so a ledger that throttles or is unreachable cannot keep a bad version live.
+   */
+  readonly targets: readonly TargetToRestore[];
 }
 
-/** Output of the Rollback task; `RollbackOutcome` picks the named Fail state from `reason`. */
+/** The input of RecordRollback: the cursor, with what Rollback did, or the error it gave up with. */
+export interface RestoredCursor extends RolloutCursor {
+  readonly restored?: readonly RestoreResult[];
+  /** Set by Rollback's `Catch` when a target could not be restored. */
+  readonly rollbackError?: { readonly Error: string; readonly Cause?: string };
+}
+
+/** Output of RecordRollback; `RollbackOutcome` picks the named Fail state from `reason`, or RollbackFailed. */
 export interface RollbackResult {
   readonly rolloutId: string;
   readonly reason: RollbackReason;
   readonly detail: string;
+  /** Present when a target could not be restored: the execution ends in RollbackFailed with it. */
+  readonly rollbackFailed?: { readonly Error: string; readonly Cause?: string };
 }
 
 export interface FinalizeResult {

@@ -5,6 +5,7 @@ import { makeFinalizeHandler } from '../../functions/finalize';
 import { makePreflightHandler } from '../../functions/preflight';
 import { makePromoteHandler } from '../../functions/promote';
 import { makeRequestApprovalHandler, type RequestApprovalEvent } from '../../functions/request-approval';
+import { makeRecordRollbackHandler } from '../../functions/record-rollback';
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
 import type { AslDefinition } from '../constructs/asl';
@@ -80,6 +81,8 @@ const FAIL_OUTCOMES: Readonly<Record<string, LocalOutcome>> = {
   RolledBack: 'rolled-back',
   [STATE.preflightRejected]: 'rejected',
   [STATE.rollbackFailed]: 'rollback-failed',
+  // Traffic is back on the stable version; only the ledger's record of it is missing.
+  [STATE.rolledBackUnrecorded]: 'rolled-back',
 };
 
 /** Runs one rollout to its end: see startLocalRollout. */
@@ -209,6 +212,7 @@ function makeHandlers(deps: ControllerDeps) {
     promote: makePromoteHandler(deps),
     finalize: makeFinalizeHandler(deps),
     rollback: makeRollbackHandler(deps),
+    recordRollback: makeRecordRollbackHandler(deps),
   } satisfies Record<HandlerName, unknown>;
 }
 

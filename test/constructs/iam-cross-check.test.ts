@@ -9,6 +9,7 @@ import { makeFinalizeHandler } from '../../functions/finalize';
 import { makePreflightHandler } from '../../functions/preflight';
 import { makePromoteHandler } from '../../functions/promote';
 import { makeRequestApprovalHandler } from '../../functions/request-approval';
+import { makeRecordRollbackHandler } from '../../functions/record-rollback';
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
 import { createLedgerTable } from '../../lib/adapters/ledger';
@@ -120,7 +121,8 @@ async function recordHandlerCalls(): Promise<Map<HandlerName, RecordedCall[]>> {
     preflight({ request: { ...request, rolloutId: 'iam-rolled-back', targets: [{ ...request.targets[0], newVersion: '43' }, request.targets[1]] } }),
   );
   const secondShifted = await as('shift', () => shift(second));
-  await as('rollback', () => rollback({ ...secondShifted, error: { Error: 'DriftError', Cause: 'test' } }));
+  const restored = await as('rollback', () => rollback({ ...secondShifted, error: { Error: 'DriftError', Cause: 'test' } }));
+  await as('recordRollback', () => makeRecordRollbackHandler(deps)(restored));
   return calls;
 }
 
