@@ -36,6 +36,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
       const firing = await firingAlarms(deps.alarms, request);
       const alarmStop = alarmRefusal(firing, request);
       if (alarmStop) throw new PreconditionError(alarmStop);
+      const stale = await deps.ledger.expiredLocksOfOthers(rolloutId, keys);
       await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
       const targets: TargetContext[] = [];
       for (const target of request.targets) {
@@ -67,6 +68,9 @@ export function makePreflightHandler(deps: ControllerDeps) {
         mode: request.mode,
         ...(firing.length > 0 ? { forcedPastAlarms: plainJson(firing) } : {}),
       });
+      for (const lock of stale) {
+        await deps.ledger.appendEvent(rolloutId, 'lock-taken-over', { targetKey: lock.targetKey, from: lock.rolloutId, expiredAt: new Date(lock.expiresAt * 1000).toISOString() });
+      }
       return cursorFor(
         { record, request, plan: prepared, targets },
         { stepIndex: -1, phase: 'step', phaseStartedAt: now.toISOString(), decision: 'advance' },

@@ -42,6 +42,8 @@ export class TimelinePrinter {
         return this.yellow(`⏸ waiting for approval: ${String(d.reason)}`) + (this.gateHints ? `\n        answer it: fledge approve ${rolloutId}  or  fledge reject ${rolloutId} --reason …` : '');
       case 'approval':
         return `${d.approved ? '✓ approved' : '✗ rejected'} by ${String(d.by)}: ${String(d.reason)}`;
+      case 'lock-taken-over':
+        return this.yellow(`took over the lock on ${String(d.targetKey)} from rollout ${String(d.from)}, which let it expire at ${String(d.expiredAt)}`);
       case 'control':
         return this.yellow(`${String(d.action)} requested by ${String(d.by)}: ${String(d.reason)}`);
       case 'promoted':

@@ -121,6 +121,19 @@ describe('the rollout state machine, run locally on its real definition', () => 
     expect((await w.ledger.requireRollout('second')).status).toBe('REJECTED');
   });
 
+  it('takes over a lock its dead holder let expire, and records from whom', async () => {
+    const w = await rollouts.world({ scenario: 'healthy' });
+    // A rollout whose execution died: its lock was never released, and expires after a minute.
+    await w.ledger.acquireLocks('died-mid-rollout', [ALIAS_KEY], 60);
+    w.clock.advance(120);
+
+    const run = await rollouts.run(w, newTestRequest({ rolloutId: 'successor' }));
+
+    expect(run.result.outcome).toBe('promoted');
+    expect(run.eventsOf('lock-taken-over').map((e) => e.data)).toEqual([{ targetKey: ALIAS_KEY, from: 'died-mid-rollout', expiredAt: expect.any(String) }]);
+    await expectLocksReleased(run);
+  });
+
   it('in observe mode, records a fail verdict but completes the schedule', async () => {
     const run = await rollouts.run(await rollouts.world({ scenario: 'error-regression' }), newTestRequest({ mode: 'observe' }));
 

@@ -404,6 +404,16 @@ export class Ledger {
     return released.filter((t): t is string => t !== undefined);
   }
 
+  /**
+   * Locks on these targets that another rollout took and let expire: its execution died without
+   * releasing them. acquireLocks takes them over; preflight records that it did, and from whom.
+   */
+  async expiredLocksOfOthers(rolloutId: string, targetKeys: readonly string[]): Promise<LockRecord[]> {
+    const nowSeconds = epochSeconds(this.clock.now());
+    const locks = await Promise.all(targetKeys.map((key) => this.getLock(key)));
+    return locks.filter((lock): lock is LockRecord => lock !== undefined && lock.rolloutId !== rolloutId && lock.expiresAt < nowSeconds);
+  }
+
   /** The lock item as stored, expired or not (DynamoDB's TTL deletes expired ones only eventually). */
   async getLock(targetKey: string): Promise<LockRecord | undefined> {
     const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: lockKey(targetKey), ConsistentRead: true }));

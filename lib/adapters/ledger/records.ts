@@ -34,6 +34,7 @@ export const EVENT_TYPES = [
   'approval',
   'control',
   'promoted',
+  'lock-taken-over',
   'rollback-started',
   'target-restored',
   'rolled-back',
