@@ -36,7 +36,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
       const firing = await firingAlarms(deps.alarms, request);
       const alarmStop = alarmRefusal(firing, request);
       if (alarmStop) throw new PreconditionError(alarmStop);
-      const stale = await deps.ledger.expiredLocksOfOthers(rolloutId, keys);
+      const { expired: stale } = await deps.ledger.locksOfOthers(rolloutId, keys);
       await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
       const targets: TargetContext[] = [];
       for (const target of request.targets) {

@@ -71,9 +71,9 @@ async function inspect(controller: Controller, request: ReturnType<typeof parseR
     } catch (error) {
       refusals.push(refusalOf(error, `read ${key}`));
     }
-    const lock = await awsCliCall(`read the lock on ${key}`, 'dynamodb:GetItem', () => controller.ledger.getLock(key));
-    // An expired lock is free to take: DynamoDB's TTL deletes it eventually, preflight takes it over at once.
-    if (lock && lock.expiresAt * 1000 > Date.now()) {
+    const [lock] = (await awsCliCall(`read the lock on ${key}`, 'dynamodb:GetItem', () => controller.ledger.locksOfOthers(undefined, [key]))).live;
+    // An expired lock is free to take: preflight takes it over.
+    if (lock) {
       entry.lockedBy = lock.rolloutId;
       refusals.push(`${key} is locked by rollout ${lock.rolloutId} until ${new Date(lock.expiresAt * 1000).toISOString()}: wait for it to end, or abort it (fledge abort ${lock.rolloutId} --reason …)`);
     }

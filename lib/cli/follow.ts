@@ -62,7 +62,7 @@ export async function followRollout(controller: Controller, io: CliIo, opts: Fol
     if (execution.status !== 'RUNNING') {
       await drain();
       const record = await controller.ledger.getRollout(opts.rolloutId);
-      return classify(execution, record);
+      return classify(opts.rolloutId, execution, record);
     }
     if (Date.now() >= deadline) {
       return { ending: 'still-running', exitCode: EXIT_CODES['still-running'], executionStatus: 'RUNNING', reason: `still running when the wait timed out; follow it with: fledge status ${opts.rolloutId} --follow` };
@@ -76,7 +76,7 @@ export async function describe(controller: Controller, executionArn: string): Pr
 }
 
 /** The ledger's record decides, where there is one; the execution tells a controller failure apart. */
-export function classify(execution: Pick<DescribeExecutionCommandOutput, 'status' | 'error' | 'cause'>, record: RolloutRecord | undefined): FollowResult {
+export function classify(rolloutId: string, execution: Pick<DescribeExecutionCommandOutput, 'status' | 'error' | 'cause'>, record: RolloutRecord | undefined): FollowResult {
   const status = execution.status ?? 'UNKNOWN';
   const base = { executionStatus: status, record };
   const reason = record?.outcome?.reason ?? [execution.error, execution.cause].filter(Boolean).join(': ');
@@ -88,7 +88,7 @@ export function classify(execution: Pick<DescribeExecutionCommandOutput, 'status
   if (record?.status === 'REJECTED' || (!record && status === 'FAILED')) return result('refused', reason || 'refused at preflight');
   if (record?.status === 'ROLLBACK_FAILED') return result('controller-failure', `rollback failed: ${reason}`);
   const stopped = status === 'ABORTED' ? 'the execution was stopped' : status === 'TIMED_OUT' ? 'the execution timed out' : `the execution ended ${status}`;
-  return result('controller-failure', `${stopped} with the rollout ${record?.status ?? 'unrecorded'}${reason ? `: ${reason}` : ''}; check the targets (fledge status ${record?.rolloutId ?? ''})`.replace(' ()', ''));
+  return result('controller-failure', `${stopped} with the rollout ${record?.status ?? 'unrecorded'}${reason ? `: ${reason}` : ''}; check the targets (fledge status ${rolloutId})`);
 }
 
 /** The closing lines of a followed rollout. */

@@ -1,4 +1,5 @@
 import type { RolloutSummary } from '../adapters/ledger';
+import { oneLine } from '../domain/text';
 import { awsCliCall } from './aws-cli-errors';
 import { connectController, type ControllerOptions } from './controller-access';
 import { EXIT, type CliIo } from './io';
@@ -54,13 +55,9 @@ function printRollouts(io: CliIo, rollouts: readonly Listed[], json: boolean, no
     io.out(none);
     return;
   }
-  const rows = rollouts.map((r) => [r.rolloutId, r.status, r.createdAt.replace(/\.\d+Z$/, 'Z'), (r.targetKeys ?? [r.targetKey]).join(', '), r.outcome ? oneLine(r.outcome.reason) : '']);
+  const rows = rollouts.map((r) => [r.rolloutId, r.status, r.createdAt.replace(/\.\d+Z$/, 'Z'), (r.targetKeys ?? [r.targetKey]).join(', '), r.outcome ? oneLine(r.outcome.reason, 100) : '']);
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c].length), ['ROLLOUT', 'STATUS', 'CREATED', 'TARGETS'][c].length));
   const line = (cells: string[]) => cells.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell)).join('  ').trimEnd();
   io.out(line(['ROLLOUT', 'STATUS', 'CREATED', 'TARGETS', 'OUTCOME']));
   for (const row of rows) io.out(line(row));
-}
-
-function oneLine(text: string): string {
-  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
 }

@@ -1,4 +1,4 @@
-import { FledgeError, ValidationError } from '../domain/errors';
+import { FledgeError } from '../domain/errors';
 import { resolveScenario, type TrafficModel } from '../local/fleet';
 import type { LocalAccount } from '../local/endpoint/account-apis';
 import { DEFAULT_LOCAL_PORT } from '../local/endpoint/endpoint-defaults';
@@ -23,19 +23,15 @@ export interface LocalUpOptions {
  * `--endpoint-url`, exactly as it would reach a deployed controller, and watches rollouts live.
  */
 export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> {
-  let model: TrafficModel;
-  try {
-    model = resolveScenario(opts.scenario ?? 'healthy');
-  } catch (error) {
-    if (error instanceof ValidationError) throw new UsageError(error.message);
-    throw error;
-  }
+  // A bad scenario is a ValidationError naming the field: exit 2, as any refused input.
+  const model = resolveScenario(opts.scenario ?? 'healthy');
   const speed = opts.speed ?? 60;
   let endpoint;
   try {
     endpoint = await startLocalEndpoint({ port: opts.port ?? DEFAULT_LOCAL_PORT, speed, model, seed: opts.seed, log: opts.json ? undefined : (line) => io.out(`[local] ${line}`) });
   } catch (error) {
-    if (error instanceof FledgeError || (error instanceof Error && /in use/.test(error.message))) throw new UsageError(error.message);
+    // Java missing, the port taken: the user's setup, said in one line.
+    if (error instanceof FledgeError) throw new UsageError(error.message);
     throw error;
   }
   const { url, account } = endpoint;

@@ -1,3 +1,4 @@
+import { executionArnOf } from '../domain/execution-arn';
 import type { LedgerEvent, RolloutRecord } from '../adapters/ledger';
 import type { Verdict } from '../domain/verdict';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
@@ -95,7 +96,7 @@ export function describeStatus(s: RolloutStatus, console: string | undefined): s
 
 /** The execution `fledge start` named after the rollout, if there is one. */
 async function executionNamed(controller: Controller, rolloutId: string): Promise<{ executionArn: string } | undefined> {
-  const executionArn = `${controller.stateMachineArn.replace(':stateMachine:', ':execution:')}:${rolloutId}`;
+  const executionArn = executionArnOf(controller.stateMachineArn, rolloutId);
   try {
     await controller.sfn.send(new DescribeExecutionCommand({ executionArn }));
     return { executionArn };

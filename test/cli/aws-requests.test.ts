@@ -1,3 +1,4 @@
+import { executionArnOf } from '../../lib/domain/execution-arn';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -56,13 +57,13 @@ async function fledge(...args: string[]): Promise<{ code: number; stdout: string
 
 /** A rollout waiting at its gate after step 1, as RequestApproval leaves it. */
 async function waitingAtGate(rolloutId: string, taskToken: string): Promise<void> {
-  await ledger.createRollout({ rolloutId, status: 'IN_PROGRESS', request: {}, plan: {}, captured: [], targetKeys: ['lambda:orders-api:live'], mode: 'enforce', executionId: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${rolloutId}` });
+  await ledger.createRollout({ rolloutId, status: 'IN_PROGRESS', request: {}, plan: {}, captured: [], targetKeys: ['lambda:orders-api:live'], mode: 'enforce', executionId: executionArnOf(STATE_MACHINE, rolloutId) });
   await ledger.updateRollout(rolloutId, { status: 'AWAITING_APPROVAL', pendingApproval: { taskToken, stepIndex: 0, requestedAt: new Date().toISOString() } }, { expectedStatus: 'IN_PROGRESS' });
 }
 
 describe('start', () => {
   test('reads the stack outputs, then starts one execution named after the rollout, with the request as input', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:r-1`, startDate: new Date() });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: executionArnOf(STATE_MACHINE, 'r-1'), startDate: new Date() });
     const run = await fledge('start', files['request.json'], '--stack', 'MyFledge', '--json');
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(cfn).toHaveReceivedCommandTimes(DescribeStacksCommand, 1);
@@ -84,7 +85,7 @@ describe('start', () => {
   });
 
   test('--wait asks DescribeExecution about that execution until it ends, and exits with the ledger outcome', async () => {
-    const arn = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:r-wait`;
+    const arn = executionArnOf(STATE_MACHINE, 'r-wait');
     sfn.on(StartExecutionCommand).resolves({ executionArn: arn, startDate: new Date() });
     sfn.on(DescribeExecutionCommand).resolvesOnce({ status: 'RUNNING', executionArn: arn, stateMachineArn: STATE_MACHINE, startDate: new Date() }).resolves({ status: 'FAILED', error: 'RolledBackOnFailedVerdict', cause: 'errors failed', executionArn: arn, stateMachineArn: STATE_MACHINE, startDate: new Date() });
     await ledger.createRollout({ rolloutId: 'r-wait', status: 'IN_PROGRESS', request: {}, plan: {}, captured: [], targetKeys: ['lambda:orders-api:live'], mode: 'enforce', executionId: arn });

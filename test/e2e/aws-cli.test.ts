@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { startEndpointProcess, runProcess, writeJsonFiles, type EndpointProcess } from '../helpers/local-endpoint-process';
+import { runProcess } from '../helpers/cli';
+import { startEndpointProcess, writeJsonFiles, type EndpointProcess } from '../helpers/local-endpoint-process';
 
 /**
  * The local endpoint, driven by an independent client: the standard AWS CLI. If botocore's own

@@ -6,7 +6,8 @@ import { Ledger, type LedgerEvent, type RolloutRecord } from '../../lib/adapters
 import { systemClock } from '../../lib/domain/clock';
 import { summarize } from '../../lib/cli/status';
 import { LOCAL_LEDGER_TABLE } from '../../lib/local/endpoint/local-endpoint';
-import { startEndpointProcess, tempDir, writeJsonFiles, type CliRun, type EndpointProcess } from '../helpers/local-endpoint-process';
+import type { CliRun } from '../helpers/cli';
+import { startEndpointProcess, tempDir, writeJsonFiles, type EndpointProcess } from '../helpers/local-endpoint-process';
 
 /**
  * The pipeline flow end to end: `fledge local up` in one process, the CLI in others, talking over

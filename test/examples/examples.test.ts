@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseRolloutRequest } from '../../lib/domain/rollout-request';
-import { runProcess, tempDir } from '../helpers/local-endpoint-process';
+import { runProcess } from '../helpers/cli';
+import { tempDir } from '../helpers/local-endpoint-process';
 
 /** The examples users copy must keep working: requests that parse, a workflow GitHub accepts. */
 const EXAMPLES = join(__dirname, '../../examples');

@@ -1,15 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const FLEDGE = join(__dirname, '../../bin/fledge.js');
-
-export interface CliRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { FLEDGE_BIN, runCliProcess, type CliRun } from './cli';
 
 /** `fledge local up`, running as its own process, as a user starts it in a terminal. */
 export interface EndpointProcess {
@@ -24,7 +17,7 @@ export interface EndpointProcess {
 
 /** Starts `fledge local up --port 0` and resolves once it prints the URL it listens on. */
 export async function startEndpointProcess(args: readonly string[]): Promise<EndpointProcess> {
-  const child = spawn(process.execPath, [FLEDGE, 'local', 'up', '--port', '0', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FLEDGE_BIN, 'local', 'up', '--port', '0', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -43,31 +36,13 @@ export async function startEndpointProcess(args: readonly string[]): Promise<End
   });
   return {
     url,
-    fledge: (cliArgs, env = {}) => runCli(cliArgs, { FLEDGE_ENDPOINT_URL: url, ...env }),
+    fledge: (cliArgs, env = {}) => runCliProcess(cliArgs, { FLEDGE_ENDPOINT_URL: url, ...env }),
     output: () => output,
     stop: async () => {
       child.kill('SIGINT');
       return exited;
     },
   };
-}
-
-/** Runs the real binary with a clean AWS environment plus `env`: no profile, region or keys leak in from the machine. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('FLEDGE_')));
-  return runProcess(process.execPath, [FLEDGE, ...args], { ...clean, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env });
-}
-
-export function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 /** Writes JSON files into a fresh temporary folder and returns their paths. */

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localRolloutDefinition } from '../../lib/local/local-definition';
-import { runProcess, tempDir } from '../helpers/local-endpoint-process';
+import { runProcess } from '../helpers/cli';
+import { tempDir } from '../helpers/local-endpoint-process';
 
 /**
  * What a pipeline gets: `npm pack`, installed into an empty folder with production dependencies

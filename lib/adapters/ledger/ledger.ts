@@ -368,7 +368,7 @@ export class Ledger {
         return locks;
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
-        const held = await this.firstLockHeldByOther(rolloutId, targetKeys, nowSeconds);
+        const held = (await this.locksOfOthers(rolloutId, targetKeys, nowSeconds)).live[0];
         if (held) throw new LockHeldError(held.targetKey, held.rolloutId, new Date(held.expiresAt * 1000).toISOString());
         // Nobody holds them now: the holder released between our write and our read, or two
         // transactions collided (TransactionConflict). Try again with a fresh clock reading.
@@ -405,13 +405,14 @@ export class Ledger {
   }
 
   /**
-   * Locks on these targets that another rollout took and let expire: its execution died without
-   * releasing them. acquireLocks takes them over; preflight records that it did, and from whom.
+   * The locks on these targets that other rollouts hold (`rolloutId` is the asker; none for a
+   * bystander such as `fledge check`): live ones block a start; expired ones belong to a rollout
+   * whose execution died without releasing them, and acquireLocks takes them over.
    */
-  async expiredLocksOfOthers(rolloutId: string, targetKeys: readonly string[]): Promise<LockRecord[]> {
-    const nowSeconds = epochSeconds(this.clock.now());
-    const locks = await Promise.all(targetKeys.map((key) => this.getLock(key)));
-    return locks.filter((lock): lock is LockRecord => lock !== undefined && lock.rolloutId !== rolloutId && lock.expiresAt < nowSeconds);
+  async locksOfOthers(rolloutId: string | undefined, targetKeys: readonly string[], nowSeconds = epochSeconds(this.clock.now())): Promise<{ live: LockRecord[]; expired: LockRecord[] }> {
+    const locks = (await Promise.all(targetKeys.map((key) => this.getLock(key)))).filter((lock): lock is LockRecord => lock !== undefined && lock.rolloutId !== rolloutId);
+    // The same boundary as acquireLocks' condition: a lock is free once expiresAt < now.
+    return { live: locks.filter((l) => l.expiresAt >= nowSeconds), expired: locks.filter((l) => l.expiresAt < nowSeconds) };
   }
 
   /** The lock item as stored, expired or not (DynamoDB's TTL deletes expired ones only eventually). */
@@ -516,11 +517,6 @@ export class Ledger {
       why = `it is ${current.status}, expected ${opts.allowedStatuses.join(' or ')}`;
     } else why = opts.explain?.(current) ?? `its state changed meanwhile (now ${current.status})`;
     throw new RolloutStateError(`cannot ${what}: ${why}`, { cause });
-  }
-
-  private async firstLockHeldByOther(rolloutId: string, targetKeys: readonly string[], nowSeconds: number): Promise<LockRecord | undefined> {
-    const locks = await Promise.all(targetKeys.map((t) => this.getLock(t)));
-    return locks.find((lock) => lock !== undefined && lock.rolloutId !== rolloutId && lock.expiresAt >= nowSeconds);
   }
 
   /** Follows `LastEvaluatedKey` until the partition (or `limit` items) is read. */

@@ -1,8 +1,8 @@
 import type { Cohort, MinuteAggregate } from '../../domain/aggregates';
-import type { LambdaAliasTarget } from '../../domain/targets';
 import type { SimulatedAlarmSource, SimulatedFleet } from '../fleet';
 import { AwsApiError, epochSeconds } from './aws-wire';
 import type { LocalAccount } from './account-apis';
+import { aliasTarget } from './lambda-api';
 import { evaluateExpression } from './metric-expression';
 
 interface MetricStatInput {
@@ -100,11 +100,6 @@ function statSeries(fleet: SimulatedFleet, stat: MetricStatInput, from: Date, to
     if (rank) return pick((m) => (m.requests > 0 ? (100 * (m.requests - m.slowRequests)) / m.requests : undefined));
   }
   throw new AwsApiError('ValidationError', `the local endpoint does not simulate ${name} with statistic ${statistic}`);
-}
-
-/** An alias first seen through CloudWatch or Lambda's API points to version 1, as if version 2 were next. */
-export function aliasTarget(functionName: string, alias: string): LambdaAliasTarget {
-  return { kind: 'lambda-alias', functionName, alias, newVersion: '2' } as LambdaAliasTarget;
 }
 
 async function describeAlarms(alarms: SimulatedAlarmSource, account: LocalAccount, body: Record<string, unknown>): Promise<unknown> {

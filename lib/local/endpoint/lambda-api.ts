@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { functionNameOf } from '../../domain/targets';
+import { functionNameOf, type LambdaAliasTarget } from '../../domain/targets';
 import type { AliasState, SimulatedFleet } from '../fleet';
 import type { LocalAccount } from './account-apis';
 import { AwsApiError } from './aws-wire';
-import { aliasTarget } from './cloudwatch-api';
 
 const API = '/2015-03-31/functions/';
 
@@ -68,4 +67,9 @@ function aliasState(fleet: SimulatedFleet, functionName: string, alias: string):
 
 function unsupported(method: string, url: URL): AwsApiError {
   return new AwsApiError('UnknownOperationException', `the local endpoint serves Lambda GetAlias and GetFunctionConfiguration only, not ${method} ${url.pathname}`, 400);
+}
+
+/** An alias first seen through CloudWatch or Lambda's API points to version 1, as if version 2 were next. */
+export function aliasTarget(functionName: string, alias: string): LambdaAliasTarget {
+  return { kind: 'lambda-alias', functionName, alias, newVersion: '2' } as LambdaAliasTarget;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_STACK_NAME } from '../../constructs/stack-outputs';
+import { FledgeError } from '../../domain/errors';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import type { SimulatedAlarmSource, SimulatedFleet, TrafficModel } from '../fleet';
 import { createLocalWorld } from '../local-environment';
@@ -51,6 +52,9 @@ export interface LocalEndpoint {
   close(): Promise<void>;
 }
 
+/** The endpoint could not start for a reason of the machine's: the port is taken. */
+export class LocalEndpointError extends FledgeError {}
+
 const LOOPBACK = '127.0.0.1';
 export const LOCAL_LEDGER_TABLE = 'fledge-local-ledger';
 const STATE_MACHINE_NAME = 'fledge-rollout';
@@ -78,11 +82,11 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
         else res.destroy();
       });
     });
-    const account: LocalAccount = { accountId: LOCAL_ACCOUNT, region, stackName: options.stackName ?? DEFAULT_STACK_NAME, stackCreatedAt: clock.now(), stateMachineArn, tableName: LOCAL_LEDGER_TABLE, url: '' };
-    const route = makeRouter({ executions, dynamo, fleet: world.fleet, alarms: world.alarms, account: () => account, onCall: options.onCall ?? (() => undefined) });
     const port = await listen(server, options.port ?? DEFAULT_LOCAL_PORT);
     const url = `http://${LOOPBACK}:${port}`;
-    Object.assign(account, { url });
+    const account: LocalAccount = { accountId: LOCAL_ACCOUNT, region, stackName: options.stackName ?? DEFAULT_STACK_NAME, stackCreatedAt: clock.now(), stateMachineArn, tableName: LOCAL_LEDGER_TABLE, url };
+    // Set before any request is served: request callbacks run only after this continuation.
+    const route = makeRouter({ executions, dynamo, fleet: world.fleet, alarms: world.alarms, account, onCall: options.onCall ?? (() => undefined) });
     return {
       url,
       account,
@@ -106,7 +110,7 @@ interface RouterDeps {
   readonly dynamo: DynamoDbLocal;
   readonly fleet: SimulatedFleet;
   readonly alarms: SimulatedAlarmSource;
-  readonly account: () => LocalAccount;
+  readonly account: LocalAccount;
   readonly onCall: (call: EndpointCall) => void;
 }
 
@@ -131,12 +135,12 @@ function makeRouter({ executions, dynamo, fleet, alarms, account, onCall }: Rout
       return proxyToDynamoDb(dynamo.endpoint, req, body, res);
     }
     if (prefix === 'AWSStepFunctions') return json(res, 'states', operation, body, (input) => stepFunctionsApi(executions, operation, input));
-    if (prefix === 'GraniteServiceVersion20100801') return json(res, 'cloudwatch', operation, body, (input) => cloudWatchApi(fleet, alarms, account(), operation, input));
+    if (prefix === 'GraniteServiceVersion20100801') return json(res, 'cloudwatch', operation, body, (input) => cloudWatchApi(fleet, alarms, account, operation, input));
     if (service === 'lambda') {
       try {
         const request = lambdaRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://local'));
         onCall({ service: 'lambda', command: request.operation, input: request.input });
-        return sendJson(res, lambdaApi(fleet, account(), request), 200, 'application/json');
+        return sendJson(res, lambdaApi(fleet, account, request), 200, 'application/json');
       } catch (error) {
         return sendJsonError(res, asApiError(error), 'application/json');
       }
@@ -153,8 +157,8 @@ function makeRouter({ executions, dynamo, fleet, alarms, account, onCall }: Rout
       const action = params.get('Action') ?? '';
       onCall({ service, command: action, input: Object.fromEntries(params) });
       try {
-        if (service === 'cloudformation' && action === 'DescribeStacks') return sendQueryResult(res, action, 'http://cloudformation.amazonaws.com/doc/2010-05-15/', describeStacks(account(), params));
-        if (service === 'sts' && action === 'GetCallerIdentity') return sendQueryResult(res, action, 'https://sts.amazonaws.com/doc/2011-06-15/', getCallerIdentity(account(), signingAccessKey(req)));
+        if (service === 'cloudformation' && action === 'DescribeStacks') return sendQueryResult(res, action, 'http://cloudformation.amazonaws.com/doc/2010-05-15/', describeStacks(account, params));
+        if (service === 'sts' && action === 'GetCallerIdentity') return sendQueryResult(res, action, 'https://sts.amazonaws.com/doc/2011-06-15/', getCallerIdentity(account, signingAccessKey(req)));
         throw new AwsApiError('InvalidAction', `the local endpoint does not serve ${service} ${action || '(no Action)'}`);
       } catch (error) {
         return sendQueryError(res, asApiError(error));
@@ -162,7 +166,7 @@ function makeRouter({ executions, dynamo, fleet, alarms, account, onCall }: Rout
     }
     if (req.method === 'GET' && (req.url === '/' || req.url === '')) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`fledge local endpoint: point the CLI here with --endpoint-url ${account().url}\nstate machine ${account().stateMachineArn}, ledger table ${account().tableName}\n`);
+      res.end(`fledge local endpoint: point the CLI here with --endpoint-url ${account.url}\nstate machine ${account.stateMachineArn}, ledger table ${account.tableName}\n`);
       return;
     }
     sendJsonError(res, new AwsApiError('UnknownOperationException', `the local endpoint does not serve ${service ?? 'unsigned'} ${req.method} ${req.url}${target ? ` (${target})` : ''}`));
@@ -186,7 +190,7 @@ function asApiError(error: unknown): AwsApiError {
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${LOOPBACK} is in use: pick another with --port`) : error),
+      reject(error.code === 'EADDRINUSE' ? new LocalEndpointError(`port ${port} on ${LOOPBACK} is in use: pick another with --port`) : error),
     );
     server.listen(port, LOOPBACK, () => resolve((server.address() as AddressInfo).port));
   });

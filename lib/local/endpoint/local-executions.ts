@@ -1,3 +1,4 @@
+import { executionArnOf } from '../../domain/execution-arn';
 import type { ControllerDeps } from '../../controller/dependencies';
 import { startLocalRollout, type InterpreterEvent, type LocalExecution, type LocalRunResult } from '../local-runner';
 import { LocalTaskTokens } from '../local-task-tokens';
@@ -78,7 +79,7 @@ export class LocalExecutions {
     } catch {
       throw new AwsApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: the input is not valid JSON`);
     }
-    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const executionArn = executionArnOf(this.stateMachineArn, name);
     const existing = this.executions.get(executionArn);
     if (existing) {
       // Step Functions is idempotent for the same name and input while the first one runs.
