@@ -24,9 +24,6 @@ export function makeEvaluateHandler(deps: ControllerDeps) {
       alarms: deps.alarms,
       control,
     });
-    // Clears only the request acted on: one that arrives meanwhile waits for the next evaluation.
-    if (control) await deps.ledger.clearControl(cursor.rolloutId, control);
-
     await deps.ledger.appendEvent(cursor.rolloutId, 'evaluation', {
       stepIndex: cursor.stepIndex,
       phase: cursor.phase,
@@ -39,6 +36,9 @@ export function makeEvaluateHandler(deps: ControllerDeps) {
       reason: look.next.reason,
       ...(control ? { control: plainJson(control) } : {}),
     });
+    // Cleared once acted on and recorded, so a retry after a crash still sees it. Clears only the
+    // request acted on: one that arrives meanwhile waits for the next evaluation.
+    if (control) await deps.ledger.clearControl(cursor.rolloutId, control);
 
     return cursorFor(ctx, {
       stepIndex: cursor.stepIndex,

@@ -3,15 +3,20 @@ import type { ControllerDeps } from '../lib/controller/dependencies';
 import { loadRollout } from '../lib/controller/rollout-context';
 import type { FinalizeResult, RolloutCursor } from '../lib/domain/cursor';
 
-/** Records the promotion as the outcome and releases the target locks. */
+/**
+ * Records the promotion as the outcome and releases the target locks. Run again after a partial
+ * write (the state machine retries it for about twenty minutes), it finishes only what is missing.
+ */
 export function makeFinalizeHandler(deps: ControllerDeps) {
   return async (cursor: RolloutCursor): Promise<FinalizeResult> => {
     const ctx = await loadRollout(deps.ledger, cursor.rolloutId);
-    const at = deps.clock.now().toISOString();
     const detail = cursor.note ?? 'all steps passed';
-    await deps.ledger.updateRollout(cursor.rolloutId, { status: 'PROMOTED', outcome: { decision: 'promoted', reason: detail, at } });
+    if (ctx.record.status !== 'PROMOTED') {
+      await deps.ledger.updateRollout(cursor.rolloutId, { status: 'PROMOTED', outcome: { decision: 'promoted', reason: detail, at: deps.clock.now().toISOString() } });
+    }
     await deps.ledger.releaseLocks(cursor.rolloutId, ctx.record.targetKeys);
-    await deps.ledger.appendEvent(cursor.rolloutId, 'finalized', { outcome: 'promoted', reason: detail });
+    const events = ctx.record.status === 'PROMOTED' ? await deps.ledger.listEvents(cursor.rolloutId) : [];
+    if (!events.some((e) => e.type === 'finalized')) await deps.ledger.appendEvent(cursor.rolloutId, 'finalized', { outcome: 'promoted', reason: detail });
     return { rolloutId: cursor.rolloutId, outcome: 'promoted', detail };
   };
 }

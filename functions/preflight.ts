@@ -4,19 +4,21 @@ import { measureBaselines } from '../lib/controller/baseline-profile';
 import { planNotes, preparePlan } from '../lib/controller/prepared-plan';
 import { alarmRefusal, firingAlarms, trafficRefusal } from '../lib/controller/preflight-rules';
 import type { ControllerDeps } from '../lib/controller/dependencies';
-import { RolloutExistsError } from '../lib/adapters/ledger';
+import { RolloutExistsError, type RolloutRecord } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
 import { cursorFor, ledgerNote, type TargetContext } from '../lib/controller/rollout-context';
 import type { RolloutCursor } from '../lib/domain/cursor';
 import { PreconditionError } from '../lib/domain/errors';
 import { planRollout } from '../lib/domain/plan';
-import { newRolloutId } from '../lib/domain/rollout-id';
+import { newRolloutId, rolloutIdOfExecution } from '../lib/domain/rollout-id';
 import { parseRolloutRequest, type RolloutRequest } from '../lib/domain/rollout-request';
 import { targetKey } from '../lib/domain/targets';
 
 export interface PreflightEvent {
   readonly request: unknown;
   readonly executionId?: string;
+  /** When the execution started (ISO 8601). */
+  readonly executionStartedAt?: string;
 }
 
 /**
@@ -26,11 +28,15 @@ export interface PreflightEvent {
 export function makePreflightHandler(deps: ControllerDeps) {
   return async (event: PreflightEvent): Promise<RolloutCursor> => {
     const request = parseRolloutRequest(event.request);
-    const rolloutId = request.rolloutId ?? newRolloutId(deps.clock.now());
+    const rolloutId = request.rolloutId ?? idOfExecution(event) ?? newRolloutId(deps.clock.now());
     const plan = planRollout(request);
     const keys = request.targets.map(targetKey);
     // Before touching locks: they are re-entrant for their holder, so a duplicate id must not reach them.
-    if (await deps.ledger.getRollout(rolloutId)) throw new RolloutExistsError(rolloutId);
+    // The one exception is this very execution run again after its first attempt died having
+    // written the record: it carries on from what it wrote. Nothing has moved yet at preflight.
+    const existing = await deps.ledger.getRollout(rolloutId);
+    const resumed = existing && isOwnRetry(existing, event) ? existing : undefined;
+    if (existing && !resumed) throw new RolloutExistsError(rolloutId);
 
     try {
       const firing = await firingAlarms(deps.alarms, request);
@@ -46,7 +52,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
       const { prepared, shortfalls } = preparePlan(request, plan, await measureBaselines(deps.metrics, request.policy, targets, now));
       const trafficStop = trafficRefusal(shortfalls, request);
       if (trafficStop) throw new PreconditionError(trafficStop);
-      const record = await deps.ledger.createRollout({
+      const record = resumed ?? await deps.ledger.createRollout({
         rolloutId,
         status: 'IN_PROGRESS',
         request: plainJson(request),
@@ -56,7 +62,7 @@ export function makePreflightHandler(deps: ControllerDeps) {
         mode: request.mode,
         executionId: event.executionId,
       });
-      await deps.ledger.appendEvent(rolloutId, 'preflight', {
+      if (!resumed || !(await hasPreflightEvent(deps, rolloutId))) await deps.ledger.appendEvent(rolloutId, 'preflight', {
         strategy: plan.strategyName,
         steps: prepared.steps.map((s) => ({ name: s.name, weight: s.weight, minBakeSeconds: s.minBakeSeconds, maxBakeSeconds: s.maxBakeSeconds })),
         captured: plainJson(targets.map((t) => t.captured)),
@@ -86,10 +92,32 @@ export function makePreflightHandler(deps: ControllerDeps) {
   };
 }
 
-/** Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself clashed. */
+function idOfExecution(event: PreflightEvent): string | undefined {
+  const startedAt = event.executionStartedAt ? new Date(event.executionStartedAt) : undefined;
+  return event.executionId && startedAt && !Number.isNaN(startedAt.getTime()) ? rolloutIdOfExecution(event.executionId, startedAt) : undefined;
+}
+
+/** The record was written by an earlier attempt of this execution, which died before it answered. */
+function isOwnRetry(record: RolloutRecord, event: PreflightEvent): boolean {
+  return event.executionId !== undefined && record.executionId === event.executionId && record.status === 'IN_PROGRESS';
+}
+
+async function hasPreflightEvent(deps: ControllerDeps, rolloutId: string): Promise<boolean> {
+  return (await deps.ledger.listEvents(rolloutId)).some((e) => e.type === 'preflight');
+}
+
+/**
+ * Best effort: a refused rollout still leaves a trace in the target's history, unless the id itself
+ * clashed. A record this attempt (or an earlier one of the same execution) already wrote is closed.
+ */
 async function recordRejection(deps: ControllerDeps, rolloutId: string, request: RolloutRequest, error: unknown): Promise<void> {
   const reason = ledgerNote(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  const outcome = { decision: 'rejected' as const, reason, at: deps.clock.now().toISOString() };
   try {
+    if (await deps.ledger.getRollout(rolloutId)) {
+      await deps.ledger.updateRollout(rolloutId, { status: 'REJECTED', outcome }, { expectedStatus: 'IN_PROGRESS' });
+      return;
+    }
     await deps.ledger.createRollout({
       rolloutId,
       status: 'REJECTED',
@@ -98,7 +126,7 @@ async function recordRejection(deps: ControllerDeps, rolloutId: string, request:
       captured: [],
       targetKeys: request.targets.map(targetKey),
       mode: request.mode,
-      outcome: { decision: 'rejected', reason, at: deps.clock.now().toISOString() },
+      outcome,
     });
   } catch {
     // The original error is what the caller needs to see.

@@ -2,6 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { plainJson } from '../lib/controller/json';
 import { ledgerNote } from '../lib/controller/rollout-context';
+import { causeMessage } from '../lib/controller/task-failure';
 import type { RestoredCursor, RollbackReason, RollbackResult } from '../lib/domain/cursor';
 import { TERMINAL_STATUSES } from '../lib/adapters/ledger';
 
@@ -24,9 +25,9 @@ export function makeRecordRollbackHandler(deps: Pick<ControllerDeps, 'ledger' | 
       await deps.ledger.appendEvent(rolloutId, 'rollback-started', { reason, detail, stepIndex: cursor.stepIndex, phase: cursor.phase });
       for (const result of cursor.restored ?? []) await deps.ledger.appendEvent(rolloutId, 'target-restored', plainJson(result));
       if (failed) {
-        await deps.ledger.appendEvent(rolloutId, 'error', { during: 'rollback', message: ledgerNote(`${failed.Error}: ${failed.Cause ?? ''}`) });
+        await deps.ledger.appendEvent(rolloutId, 'error', { during: 'rollback', message: ledgerNote(`${failed.Error}: ${causeMessage(failed.Cause)}`) });
         // The locks stay: a target in an unknown state must not be taken by another rollout before a human looks.
-        await deps.ledger.updateRollout(rolloutId, { status: 'ROLLBACK_FAILED', outcome: { decision: 'rollback-failed', reason: ledgerNote(`${reason}: ${detail}; then ${failed.Cause ?? failed.Error}`), at } });
+        await deps.ledger.updateRollout(rolloutId, { status: 'ROLLBACK_FAILED', outcome: { decision: 'rollback-failed', reason: ledgerNote(`${reason}: ${detail}; then ${failed.Cause ? causeMessage(failed.Cause) : failed.Error}`), at } });
       } else {
         await deps.ledger.updateRollout(rolloutId, {
           status: 'ROLLED_BACK',
@@ -59,17 +60,6 @@ function rollbackReason(cursor: RestoredCursor): RollbackReason {
 function rollbackDetail(cursor: RestoredCursor): string {
   if (!cursor.error) return ledgerNote(cursor.note ?? 'no reason recorded');
   return ledgerNote(`${cursor.error.Error}: ${causeMessage(cursor.error.Cause)}`);
-}
-
-/** Lambda reports a failed invocation's Cause as JSON; local mode passes the plain message. */
-function causeMessage(cause: string | undefined): string {
-  if (!cause) return 'no cause given';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
 }
 
 /** The Lambda entry point in AWS. */

@@ -4,6 +4,7 @@ import type { ControllerDeps } from '../lib/controller/dependencies';
 import { ledgerNote } from '../lib/controller/rollout-context';
 import type { RestoredCursor, RolloutCursor } from '../lib/domain/cursor';
 import { RollbackFailedError } from '../lib/domain/errors';
+import { rollbackFailureMessage, type TargetNotRestored } from '../lib/domain/rollback-failure';
 
 /**
  * Traffic first: restores every target to exactly what preflight captured, from the cursor alone.
@@ -15,17 +16,16 @@ import { RollbackFailedError } from '../lib/domain/errors';
 export function makeRollbackHandler(deps: Pick<ControllerDeps, 'routers'>) {
   return async (cursor: RolloutCursor): Promise<RestoredCursor> => {
     const restored: RestoreResult[] = [];
-    const failures: string[] = [];
+    const failures: TargetNotRestored[] = [];
     for (const { target, captured } of cursor.targets) {
       try {
         restored.push(await routerFor(deps.routers, target).restore(target, captured));
       } catch (error) {
-        failures.push(`${captured.targetKey}: not restored (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`);
+        failures.push({ targetKey: captured.targetKey, why: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
       }
     }
     if (failures.length > 0) {
-      const done = restored.map((r) => `${r.targetKey}: ${r.action}`);
-      throw new RollbackFailedError(ledgerNote(`could not restore ${failures.length} of ${cursor.targets.length} target(s): ${[...failures, ...done].join('; ')}`));
+      throw new RollbackFailedError(ledgerNote(rollbackFailureMessage(cursor.targets.length, failures, restored)));
     }
     return { ...cursor, restored };
   };

@@ -21,6 +21,12 @@ const THROTTLING = new Set([
   'InternalFailure',
   'InternalServiceFault',
 ]);
+/**
+ * A request that never got an answer: the SDK's own timeout, or the connection failing. The SDK
+ * retries these a few times itself; what gets through is retried by the state machine.
+ */
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnrecognizedClientException']);
 
 /**
@@ -34,13 +40,28 @@ export function classifyAwsError(error: unknown, doing: string): Error {
   if (error instanceof FledgeError) return error;
   const name = error.name;
   const message = `${doing}: ${name}: ${error.message}`;
-  if (THROTTLING.has(name)) return new TransientError(message, { cause: error });
+  if (isTransient(error)) return new TransientError(message, { cause: error });
   if (name === 'ResourceConflictException') return new TransientError(`${message} (another update is in progress)`, { cause: error });
   if (name === 'PreconditionFailedException') return new DriftError(`${message} (the target changed since fledge last read it)`, { cause: error });
   if (name === 'ConflictException') return new DeploymentInProgressError(message, { cause: error });
   if (ACCESS_DENIED.has(name)) return new AccessDeniedError(`${message} (check the controller role's IAM policy)`, { cause: error });
   if (name === 'ResourceNotFoundException') return new PreconditionError(message, { cause: error });
   return error;
+}
+
+/**
+ * Only the failures that clear by themselves (throttling, 5xx, the network) become TransientError;
+ * every other error is returned as it is. For callers that act on the service's own errors, such
+ * as the ledger on ConditionalCheckFailedException.
+ */
+export function transientOrAsIs(error: unknown, doing: string): unknown {
+  if (!(error instanceof Error) || error instanceof FledgeError || !isTransient(error)) return error;
+  return new TransientError(`${doing}: ${error.name}: ${error.message}`, { cause: error });
+}
+
+function isTransient(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return THROTTLING.has(error.name) || NETWORK_NAMES.has(error.name) || (typeof code === 'string' && NETWORK_CODES.has(code));
 }
 
 /** Runs one AWS call and classifies its failure. */

@@ -1,10 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { SCENARIO_NAMES } from '../local/fleet/scenarios';
 import { PRESET_NAMES } from '../domain/strategies';
 import { check } from './check';
 import { demo } from './demo';
 import { abort, approve, promote, reject } from './gates';
-import type { CliIo } from './io';
+import { errorLine, type CliIo } from './io';
 import { history, list } from './list';
 import { localUp } from './local-up';
 import { plan } from './plan';
@@ -14,6 +14,22 @@ import { status } from './status';
 import { validate } from './validate';
 import { DEFAULT_LOCAL_PORT } from '../local/endpoint/endpoint-defaults';
 import { parseDuration } from './duration';
+import {
+  parseExecutionName,
+  parseInteger,
+  parseNote,
+  parsePort,
+  parsePositive,
+  parsePositiveInteger,
+  parseRate,
+  parseRegion,
+  parseRolloutId,
+  parseSpeed,
+  parseStackName,
+  parseStateMachineArn,
+  parseTableName,
+  parseTargetKey,
+} from './option-values';
 import type { ControllerOptions } from './controller-access';
 import { version } from '../../package.json';
 
@@ -25,8 +41,8 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
   const program = new Command('fledge')
     .description('Progressive delivery for AWS Lambda and AWS AppConfig, judged with sequential statistics')
     .version(version)
-    .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // A mistake is one line naming the option, as pipelines log it; --help shows the rest.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: (s, write) => write(errorLine(s)) })
     .exitOverride()
     .addHelpText(
       'after',
@@ -70,7 +86,7 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .argument('<file>', 'rollout request JSON (checked offline first, as validate does)')
     .option('--wait', 'follow the rollout to its end: exit 0 promoted, 1 rolled back, 2 refused, 3 controller failure, 4 timed out')
     .option('--timeout <duration>', 'with --wait: stop waiting after this long, e.g. 90m or 2h (the rollout goes on; exit 4)', parseDuration)
-    .option('--name <name>', 'execution name (default: the rollout id)')
+    .option('--name <name>', 'execution name (default: the rollout id)', parseExecutionName)
     .option('--json', 'print JSON instead of the timeline')
     .action(async (file: string, opts: ControllerOptions & { wait?: boolean; timeout?: number; name?: string; json?: boolean }) =>
       setExitCode(await start({ ...opts, file, timeoutMs: opts.timeout }, io)),
@@ -78,7 +94,7 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
 
   withController(program.command('status'))
     .description('where a rollout stands: step, weight, last verdict and why, a pending gate, the outcome')
-    .argument('<rolloutId>')
+    .argument('<rolloutId>', 'the rollout id', parseRolloutId)
     .option('--follow', 'follow it to its end, as start --wait does, and exit with its outcome')
     .option('--timeout <duration>', 'with --follow: stop following after this long (exit 4)', parseDuration)
     .option('--json', 'print JSON')
@@ -89,23 +105,23 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
   withController(program.command('list'))
     .description('recent rollouts, newest first')
     .option('--active', 'only rollouts still running or waiting at a gate')
-    .option('--target <key>', 'only rollouts of this target, e.g. lambda:orders-api:live')
+    .option('--target <key>', 'only rollouts of this target, e.g. lambda:orders-api:live', parseTargetKey)
     .option('--limit <n>', 'at most this many', parsePositiveInteger, 20)
     .option('--json', 'print JSON')
     .action(async (opts: ControllerOptions & { active?: boolean; target?: string; limit: number; json?: boolean }) => setExitCode(await list(opts, io)));
 
   withController(program.command('history'))
     .description('every rollout that touched one target, newest first')
-    .argument('<targetKey>', 'lambda:<function>:<alias> or appconfig:<app>/<env>/<profile>#<flag>')
+    .argument('<targetKey>', 'lambda:<function>:<alias> or appconfig:<app>/<env>/<profile>#<flag>', parseTargetKey)
     .option('--limit <n>', 'at most this many', parsePositiveInteger, 20)
     .option('--json', 'print JSON')
     .action(async (targetKey: string, opts: ControllerOptions & { limit: number; json?: boolean }) => setExitCode(await history({ ...opts, targetKey }, io)));
 
   withController(program.command('approve'))
     .description('pass the manual gate a rollout waits at; the ledger records who and why')
-    .argument('<rolloutId>')
-    .option('--by <who>', 'who approves (default: your IAM identity, from STS)')
-    .option('--comment <text>', 'why')
+    .argument('<rolloutId>', 'the rollout id', parseRolloutId)
+    .option('--by <who>', 'who approves (default: your IAM identity, from STS)', parseNote)
+    .option('--comment <text>', 'why', parseNote)
     .option('--json', 'print JSON')
     .action(async (rolloutId: string, opts: ControllerOptions & { by?: string; comment?: string; json?: boolean }) => setExitCode(await approve({ ...opts, rolloutId }, io)));
 
@@ -118,16 +134,16 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
   for (const [name, description, verb, run] of actWithReason) {
     withController(program.command(name))
       .description(description)
-      .argument('<rolloutId>')
-      .requiredOption('--reason <text>', 'why (recorded in the ledger)')
-      .option('--by <who>', `who ${verb} (default: your IAM identity, from STS)`)
+      .argument('<rolloutId>', 'the rollout id', parseRolloutId)
+      .requiredOption('--reason <text>', 'why (recorded in the ledger)', parseNote)
+      .option('--by <who>', `who ${verb} (default: your IAM identity, from STS)`, parseNote)
       .option('--json', 'print JSON')
       .action(async (rolloutId: string, opts: ControllerOptions & { reason: string; by?: string; json?: boolean }) => setExitCode(await run({ ...opts, rolloutId }, io)));
   }
 
   withController(program.command('report'))
     .description('write the HTML report of any rollout, from its ledger')
-    .argument('<rolloutId>')
+    .argument('<rolloutId>', 'the rollout id', parseRolloutId)
     .requiredOption('--out <file.html>', 'where to write it')
     .option('--json', 'print JSON')
     .action(async (rolloutId: string, opts: ControllerOptions & { out: string; json?: boolean }) => setExitCode(await report({ ...opts, rolloutId }, io)));
@@ -143,7 +159,7 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .command('up')
     .description('serve a local controller on loopback (Step Functions, the ledger, the stack outputs) until Ctrl+C')
     .option('--port <n>', 'loopback port (0 picks a free one)', parsePort, DEFAULT_LOCAL_PORT)
-    .option('--speed <n>', 'virtual seconds per wall second: 60 bakes a minute in a second', parsePositive, 60)
+    .option('--speed <n>', 'virtual seconds per wall second, up to 86400: 60 bakes a minute in a second', parseSpeed, 60)
     .addOption(new Option('--scenario <name|file>', `traffic of the simulated fleet: ${SCENARIO_NAMES.join(', ')}, or a traffic model JSON file`).default('healthy'))
     .option('--seed <n>', 'random seed of the simulated fleet', parseInteger, 1)
     .option('--json', 'print one JSON line with the URL instead of the greeting')
@@ -155,39 +171,9 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
 /** The options every command that talks to a deployed controller shares. */
 function withController(command: Command): Command {
   return command
-    .option('--stack <name>', 'the controller stack, whose outputs name the state machine and table (env FLEDGE_STACK)')
-    .option('--state-machine-arn <arn>', 'the rollout state machine, instead of --stack (env FLEDGE_STATE_MACHINE_ARN)')
-    .option('--table <name>', 'the ledger table, with --state-machine-arn (env FLEDGE_TABLE)')
-    .option('--region <region>', 'AWS region (default: AWS_REGION, then the profile)')
+    .option('--stack <name>', 'the controller stack, whose outputs name the state machine and table (env FLEDGE_STACK)', parseStackName)
+    .option('--state-machine-arn <arn>', 'the rollout state machine, instead of --stack (env FLEDGE_STATE_MACHINE_ARN)', parseStateMachineArn)
+    .option('--table <name>', 'the ledger table, with --state-machine-arn (env FLEDGE_TABLE)', parseTableName)
+    .option('--region <region>', 'AWS region (default: AWS_REGION, then the profile)', parseRegion)
     .option('--endpoint-url <url>', 'one endpoint for every call, e.g. fledge local up (env FLEDGE_ENDPOINT_URL)');
-}
-
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a number above 0');
-  return n;
-}
-
-function parseRate(value: string): number {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n >= 0 && n < 1)) throw new InvalidArgumentError('expected a rate from 0 up to 1');
-  return n;
-}
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!(Number.isSafeInteger(n) && n >= 0 && n <= 65_535)) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return n;
-}
-
-function parsePositiveInteger(value: string): number {
-  const n = Number(value);
-  if (!(Number.isSafeInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
-  return n;
-}
-
-function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
 }

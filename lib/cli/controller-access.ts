@@ -7,6 +7,8 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Ledger } from '../adapters/ledger';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../constructs/stack-outputs';
 import { systemClock } from '../domain/clock';
+import { printable } from '../domain/text';
+import { executionConsoleUrl } from '../domain/execution-arn';
 import { UsageError } from './errors';
 import { awsCliCall } from './aws-cli-errors';
 
@@ -61,11 +63,10 @@ const LOOPBACK_REGION = 'us-east-1';
 export function clientSettings(opts: Pick<ControllerOptions, 'region' | 'endpointUrl'>, env: NodeJS.ProcessEnv = process.env): ClientSettings {
   const endpoint = opts.endpointUrl ?? env[CONTROLLER_ENV.endpointUrl];
   if (endpoint === undefined) return { region: opts.region };
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new UsageError(`--endpoint-url ${endpoint} is not a URL: give one such as http://127.0.0.1:8642`);
+  // `new URL` also takes file:, data: and javascript: URLs, and drops tabs and line breaks: only plain http(s) will do.
+  const url = URL.canParse(endpoint) && printable(endpoint) === endpoint && !/\s/.test(endpoint) ? new URL(endpoint) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new UsageError(`--endpoint-url ${endpoint} is not an http(s) URL: give one such as http://127.0.0.1:8642`);
   }
   const loopback = isLoopback(url);
   const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (loopback ? LOOPBACK_REGION : undefined);
@@ -124,8 +125,7 @@ export async function callerIdentity(settings: ClientSettings): Promise<string> 
 /** Where a person can watch an execution: the Step Functions console, unless the controller is a local endpoint. */
 export function consoleUrl(controller: Pick<Controller, 'region' | 'settings'>, executionArn: string): string | undefined {
   if (controller.settings.endpoint !== undefined && isLoopback(new URL(controller.settings.endpoint))) return undefined;
-  const { region } = controller;
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+  return executionConsoleUrl(controller.region, executionArn);
 }
 
 function isLoopback(url: URL): boolean {

@@ -1,15 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { answerApproval } from '../controller/control';
 import type { CapturedState } from '../adapters/traffic/traffic-router';
-import { ValidationError } from '../domain/errors';
 import { parseRolloutRequest, type RolloutRequestInput } from '../domain/rollout-request';
 import { PRESET_NAMES, type PresetName } from '../domain/strategies';
-import { resolveScenario, type TrafficModel } from '../local/fleet';
 import { createLocalWorld, withDynamoDbLocal } from '../local/local-environment';
 import { runLocalRollout, type LocalRunResult } from '../local/local-runner';
 import { buildReportData } from '../report/build-report-data';
 import { renderHtmlReport } from '../report/html-report';
 import { UsageError } from './errors';
+import { checkWritableFile } from './output-file';
+import { scenarioOption } from './scenario-option';
 import { EXIT, type CliIo } from './io';
 import { TimelinePrinter } from './timeline';
 import { readJsonFile } from './validate';
@@ -43,11 +43,12 @@ export const DEMO_TARGET = { kind: 'lambda-alias', functionName: 'orders-api', a
  */
 export async function demo(opts: DemoOptions, io: CliIo): Promise<number> {
   const scenarioName = opts.scenarioFile ?? opts.scenario ?? 'healthy';
-  const model = loadModel(scenarioName);
+  const model = scenarioOption(scenarioName, opts.scenarioFile !== undefined ? '--scenario-file' : '--scenario');
   const seed = opts.seed ?? 1;
   const request = await demoRequest(opts);
-  // Refuse a bad request here, with the field named, before starting anything.
+  // Refuse a bad request or report path here, with the field named, before starting anything.
   parseRolloutRequest(request);
+  if (opts.report !== undefined) await checkWritableFile(opts.report, '--report');
 
   const say = opts.json ? () => undefined : io.out;
   const timeline = new TimelinePrinter(say, io.color);
@@ -127,19 +128,11 @@ export function exitCodeOf(run: LocalRunResult): number {
   }
 }
 
-function loadModel(nameOrPath: string): TrafficModel {
-  try {
-    return resolveScenario(nameOrPath);
-  } catch (error) {
-    if (error instanceof ValidationError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
 async function demoRequest(opts: DemoOptions): Promise<RolloutRequestInput> {
-  if (opts.request) {
+  // `--request ''` is a path that cannot be read, not a missing option.
+  if (opts.request !== undefined) {
     if (opts.strategy || opts.mode) throw new UsageError('--request already holds the strategy and mode; drop --strategy/--mode or edit the file');
-    return (await readJsonFile(opts.request, 'rollout request')) as RolloutRequestInput;
+    return (await readJsonFile(opts.request, '--request')) as RolloutRequestInput;
   }
   const strategy = opts.strategy ?? 'progressive';
   if (!(PRESET_NAMES as readonly string[]).includes(strategy)) {

@@ -82,6 +82,8 @@ export function classify(rolloutId: string, execution: Pick<DescribeExecutionCom
   const reason = record?.outcome?.reason ?? [execution.error, execution.cause].filter(Boolean).join(': ');
   const result = (ending: Ending, why: string) => ({ ...base, ending, exitCode: EXIT_CODES[ending], reason: why });
   if (status === 'SUCCEEDED') return result('promoted', reason || 'promoted');
+  // The release was judged and serves everything; only the ledger's record of it may be missing.
+  if (execution.error === STATE.promotedUnrecorded) return result('promoted', `promoted, but the ledger could not record it: ${execution.cause ?? ''}`);
   if (record?.status === 'ROLLED_BACK') return result('rolled-back', reason);
   // Traffic is back on the stable version, but the ledger stayed unreachable: still a rollback, with the record missing.
   if (execution.error === STATE.rolledBackUnrecorded) return result('rolled-back', `traffic restored, but the ledger could not record the rollback: ${execution.cause ?? ''}`);

@@ -1,9 +1,10 @@
 import { FledgeError } from '../domain/errors';
-import { resolveScenario, type TrafficModel } from '../local/fleet';
+import type { TrafficModel } from '../local/fleet';
 import type { LocalAccount } from '../local/endpoint/account-apis';
 import { DEFAULT_LOCAL_PORT } from '../local/endpoint/endpoint-defaults';
 import { startLocalEndpoint } from '../local/endpoint/local-endpoint';
 import { UsageError } from './errors';
+import { scenarioOption } from './scenario-option';
 import { EXIT, type CliIo } from './io';
 
 export interface LocalUpOptions {
@@ -23,8 +24,7 @@ export interface LocalUpOptions {
  * `--endpoint-url`, exactly as it would reach a deployed controller, and watches rollouts live.
  */
 export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> {
-  // A bad scenario is a ValidationError naming the field: exit 2, as any refused input.
-  const model = resolveScenario(opts.scenario ?? 'healthy');
+  const model = scenarioOption(opts.scenario ?? 'healthy', '--scenario');
   const speed = opts.speed ?? 60;
   let endpoint;
   try {

@@ -5,6 +5,7 @@ import { renderHtmlReport } from '../report/html-report';
 import { awsCliCall } from './aws-cli-errors';
 import { connectController, type ControllerOptions } from './controller-access';
 import { UsageError } from './errors';
+import { checkWritableFile } from './output-file';
 import { describe } from './follow';
 import { EXIT, type CliIo } from './io';
 import { unknownRollout } from './status';
@@ -20,6 +21,7 @@ export interface ReportOptions extends ControllerOptions {
  * events alone. The execution is read too, when it is known, for the state the controller ended in.
  */
 export async function report(opts: ReportOptions, io: CliIo): Promise<number> {
+  await checkWritableFile(opts.out, '--out');
   const controller = await connectController(opts);
   const record = await awsCliCall(`read rollout ${opts.rolloutId}`, 'dynamodb:GetItem', () => controller.ledger.getRollout(opts.rolloutId));
   if (!record) throw unknownRollout(opts.rolloutId, controller.tableName);

@@ -16,6 +16,9 @@ export const LEDGER_ACTIONS = [
   'dynamodb:Query',
 ];
 
+/** What Ledger.getRollout and Ledger.listEvents call, as IAM actions. */
+export const LEDGER_READ_ROLLOUT_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+
 export interface LedgerTableProps {
   /**
    * What happens to the table when the stack is deleted. The ledger is an audit trail.
@@ -69,5 +72,13 @@ export class LedgerTable extends Construct {
       actions: LEDGER_ACTIONS,
       resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${BY_TARGET_INDEX.indexName}`],
     });
+  }
+
+  /**
+   * Reading one rollout: its record (GetItem) and its events (a Query of its partition, on the
+   * table itself). No index, no batch reads, no writes.
+   */
+  grantReadRollout(grantee: IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: LEDGER_READ_ROLLOUT_ACTIONS, resourceArns: [this.table.tableArn] });
   }
 }

@@ -2,8 +2,6 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +12,7 @@ import { ControllerFunctions } from './controller-functions';
 import { grantsFor, HANDLER_CAPABILITIES, type AppConfigScope, type TargetScope } from './controller-permissions';
 import { acknowledgeWildcards, XRAY_REASON, XRAY_STATEMENT } from './nag-acknowledgements';
 import { LedgerTable } from './ledger-table';
+import { OutcomeNotifications } from './outcome-notifications';
 import { PipelinePolicy } from './pipeline-policy';
 import { rolloutAction, type RolloutActionProps } from './pipeline-action';
 import type { StepFunctionInvokeAction } from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -48,7 +47,8 @@ export interface RolloutControllerProps {
    */
   readonly ledgerRemovalPolicy?: RemovalPolicy;
   /**
-   * Where rollout outcomes and controller alarms are sent.
+   * Where rollout outcomes and controller alarms are sent: a standard topic (not FIFO). If it is
+   * encrypted, its key policy must let this account's IAM policies grant its use.
    * @default - a new topic
    */
   readonly notificationTopic?: sns.ITopic;
@@ -68,6 +68,8 @@ export class RolloutController extends Construct {
   readonly functions: ControllerFunctions;
   readonly deploymentStrategy: appconfig.DeploymentStrategy;
   readonly topic: sns.ITopic;
+  /** Every execution that ends (promoted, rolled back, refused, stopped) becomes a message on the topic. */
+  readonly notifications: OutcomeNotifications;
   readonly dashboard: RolloutDashboard;
   readonly failureAlarm: cloudwatch.Alarm;
   /** Least privilege for the `fledge` CLI in a pipeline: attach it to the pipeline's role. */
@@ -119,7 +121,12 @@ export class RolloutController extends Construct {
     this.pipelinePolicy = new PipelinePolicy(this, 'PipelinePolicy', { stateMachine: this.stateMachine, ledger: this.ledger, targets }).policy;
 
     this.topic = props.notificationTopic ?? new sns.Topic(this, 'Notifications', { displayName: 'fledge rollout outcomes', enforceSSL: true });
-    this.notifyOutcomes();
+    this.notifications = new OutcomeNotifications(this, 'Outcomes', {
+      stateMachine: this.stateMachine,
+      ledger: this.ledger,
+      topic: this.topic,
+      logRetention: props.logRetention,
+    });
 
     const controllerFailures = new cloudwatch.MathExpression({
       expression: 'FILL(rollbackFailed, 0) + FILL(timedOut, 0)',
@@ -142,7 +149,7 @@ export class RolloutController extends Construct {
 
     this.dashboard = new RolloutDashboard(this, 'Dashboard', {
       stateMachine: this.stateMachine,
-      functions: Object.values(this.functions.functions),
+      functions: [...Object.values(this.functions.functions), this.notifications.function],
       controllerFailures,
     });
   }
@@ -196,26 +203,6 @@ export class RolloutController extends Construct {
   get dashboardUrl(): string {
     const region = Stack.of(this).region;
     return `https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`;
-  }
-
-  /** Every execution that ends (promoted, rolled back, refused, timed out) becomes a message on the topic. */
-  private notifyOutcomes(): void {
-    new events.Rule(this, 'OutcomeRule', {
-      description: 'fledge: rollout executions that ended',
-      eventPattern: {
-        source: ['aws.states'],
-        detailType: ['Step Functions Execution Status Change'],
-        detail: { stateMachineArn: [this.stateMachine.stateMachineArn], status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
-      },
-      targets: [
-        new eventTargets.SnsTopic(this.topic, {
-          message: events.RuleTargetInput.fromText(
-            `fledge rollout ${events.EventField.fromPath('$.detail.name')} ended ${events.EventField.fromPath('$.detail.status')}: ` +
-              `${events.EventField.fromPath('$.detail.error')} ${events.EventField.fromPath('$.detail.cause')}`,
-          ),
-        }),
-      ],
-    });
   }
 }
 

@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { Decision } from '../domain/cursor';
-import { ROLLED_BACK_STATE, STATE, TRANSIENT_ERRORS, type HandlerName } from './state-names';
+import { HANDLER_DIED_ERRORS, ROLLED_BACK_STATE, STATE, TRANSIENT_ERRORS, type HandlerName } from './state-names';
 import { APPROVAL_TIMEOUT_SECONDS } from '../domain/plan';
 
 /**
@@ -13,7 +13,7 @@ import { APPROVAL_TIMEOUT_SECONDS } from '../domain/plan';
  * interpreter ignores JSONata.
  */
 
-export { HANDLER_NAMES, ROLLED_BACK_STATE, STATE, TASK_HANDLERS, TRANSIENT_ERRORS, type HandlerName } from './state-names';
+export { HANDLER_DIED_ERRORS, HANDLER_NAMES, ROLLED_BACK_STATE, STATE, TASK_HANDLERS, TRANSIENT_ERRORS, type HandlerName } from './state-names';
 
 export type RolloutFunctions = Readonly<Record<HandlerName, IFunction>>;
 
@@ -28,17 +28,30 @@ export interface RolloutDefinitionProps {
 export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitionProps): sfn.IChainable {
   const fns = props.functions;
 
-  const invoke = (id: string, fn: IFunction, payload: sfn.TaskInput = sfn.TaskInput.fromJsonPathAt('$')) => {
+  /**
+   * A Lambda task. By default it retries what clears by itself (throttling, conflicts) and a handler
+   * that died. With `retryAll`, any error is retried on that schedule instead: for the tasks whose
+   * failure must not lead anywhere else soon (restoring traffic, and the records written after it).
+   */
+  const invoke = (id: string, fn: IFunction, options: { payload?: sfn.TaskInput; retryAll?: sfn.RetryProps } = {}) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fn,
-      payload,
+      payload: options.payload ?? sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
       retryOnServiceExceptions: true,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
-    task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2 });
+    // Step Functions applies only the first retrier whose errors match, so the catch-all stands alone.
+    if (options.retryAll) {
+      task.addRetry({ ...options.retryAll, errors: ['States.ALL'] });
+    } else {
+      task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2 });
+      task.addRetry({ errors: HANDLER_DIED_ERRORS, interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2 });
+    }
     return task;
   };
+  /** About twenty minutes of tries: a ledger outage delays a record instead of losing it. */
+  const recordRetries: sfn.RetryProps = { interval: Duration.seconds(5), maxAttempts: 8, backoffRate: 2 };
 
   // Refused requests end here without rollback: preflight moves no traffic before it succeeds.
   // The error replaces the whole payload (the input may not even be an object). ResultPath is left
@@ -49,14 +62,15 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     causePath: '$.rollbackFailed.Cause',
   });
 
-  // Traffic first: Rollback restores from the cursor alone, without the ledger.
-  const rollback = invoke(STATE.rollback, fns.rollback);
-  // Restores are idempotent, so any failure is worth a few more tries before a human is needed.
-  rollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
-  // Bookkeeping second, whether the restore worked or not; its retries ride out a ledger outage of about twenty minutes.
-  const recordRollback = invoke(STATE.recordRollback, fns.recordRollback);
-  recordRollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 8, backoffRate: 2 });
-  recordRollback.addCatch(new sfn.Fail(scope, STATE.rolledBackUnrecorded, { errorPath: '$.error.Error', causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
+  // Traffic first: Rollback restores from the cursor alone, without the ledger. Restores are
+  // idempotent, so any failure is worth trying again for about ten minutes before a human is needed.
+  const rollback = invoke(STATE.rollback, fns.rollback, {
+    retryAll: { interval: Duration.seconds(2), maxAttempts: 14, backoffRate: 2, maxDelay: Duration.seconds(60) },
+  });
+  // Bookkeeping second, whether the restore worked or not.
+  const recordRollback = invoke(STATE.recordRollback, fns.recordRollback, { retryAll: recordRetries });
+  // The Fail states name themselves as the execution's error (the CLI and the notification tell them apart by it); the cause keeps the task's.
+  recordRollback.addCatch(new sfn.Fail(scope, STATE.rolledBackUnrecorded, { error: STATE.rolledBackUnrecorded, causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
   rollback.addCatch(recordRollback, { errors: ['States.ALL'], resultPath: '$.rollbackError' });
   rollback.next(recordRollback);
   const rollbackOutcome = new sfn.Choice(scope, STATE.rollbackOutcome);
@@ -65,24 +79,28 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     const fail = new sfn.Fail(scope, stateName, { error: stateName, causePath: '$.detail' });
     rollbackOutcome.when(sfn.Condition.stringEquals('$.reason', reason), fail);
   }
-  rollbackOutcome.otherwise(new sfn.Fail(scope, 'RolledBack', { error: 'RolledBack', causePath: '$.detail' }));
+  rollbackOutcome.otherwise(new sfn.Fail(scope, STATE.rolledBack, { error: STATE.rolledBack, causePath: '$.detail' }));
   recordRollback.next(rollbackOutcome);
 
   /** Every task after preflight: any error restores all targets. */
   const toRollback = (task: tasks.LambdaInvoke) => task.addCatch(rollback, { errors: ['States.ALL'], resultPath: '$.error' });
 
-  const preflight = invoke(
-    STATE.preflight,
-    fns.preflight,
-    sfn.TaskInput.fromObject({ request: sfn.JsonPath.entirePayload, executionId: sfn.JsonPath.executionId }),
-  );
+  const preflight = invoke(STATE.preflight, fns.preflight, {
+    payload: sfn.TaskInput.fromObject({
+      request: sfn.JsonPath.entirePayload,
+      executionId: sfn.JsonPath.executionId,
+      executionStartedAt: sfn.JsonPath.executionStartTime,
+    }),
+  });
   preflight.addCatch(preflightRejected, { errors: ['States.ALL'] });
 
   const shift = toRollback(invoke(STATE.shift, fns.shift));
   const wait = new sfn.Wait(scope, STATE.wait, { time: sfn.WaitTime.secondsPath('$.waitSeconds') });
   const evaluate = toRollback(invoke(STATE.evaluate, fns.evaluate));
   const promote = toRollback(invoke(STATE.promote, fns.promote));
-  const finalize = toRollback(invoke(STATE.finalize, fns.finalize));
+  // Finalize only writes the record: the judged release keeps its traffic even if the ledger never takes it.
+  const finalize = invoke(STATE.finalize, fns.finalize, { retryAll: recordRetries });
+  finalize.addCatch(new sfn.Fail(scope, STATE.promotedUnrecorded, { error: STATE.promotedUnrecorded, causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
 
   // The handler records the token in the ledger; `fledge approve` or `reject` completes the task.
   const awaitApproval = new tasks.LambdaInvoke(scope, STATE.awaitApproval, {

@@ -27,7 +27,11 @@ export const STATE = {
   recordRollback: 'RecordRollback',
   /** Traffic was restored, but the ledger stayed unreachable through every retry of RecordRollback. */
   rolledBackUnrecorded: 'RolledBackUnrecorded',
+  /** Promoted and judged, but the ledger stayed unreachable through every retry of Finalize. */
+  promotedUnrecorded: 'PromotedUnrecorded',
   rollbackOutcome: 'RollbackOutcome',
+  /** Where RollbackOutcome goes for a reason it has no Fail state of its own for. */
+  rolledBack: 'RolledBack',
   preflightRejected: 'PreflightRejected',
   rollbackFailed: 'RollbackFailed',
 } as const;
@@ -56,3 +60,10 @@ export const ROLLED_BACK_STATE: Readonly<Record<RollbackReason, string>> = {
 /** Errors worth retrying: throttling and conflicts that clear (see lib/adapters/aws-errors.ts). Step Functions matches exact names. */
 export const TRANSIENT_ERRORS = ['TransientError', 'DeploymentInProgressError'];
 
+
+/**
+ * A handler that died mid-call (out of memory, timed out, its process gone) reaches Step Functions
+ * as Lambda.Unknown. Every handler is written to be run again after that: its AWS writes check what
+ * is already there, and its ledger writes are conditional or repeatable.
+ */
+export const HANDLER_DIED_ERRORS = ['Lambda.Unknown'];

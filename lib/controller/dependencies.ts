@@ -1,6 +1,7 @@
 import type { AlarmSource, MetricProvider } from '../adapters/metrics/metric-provider';
 import type { TrafficRouters } from '../adapters/traffic/traffic-router';
 import type { Ledger } from '../adapters/ledger';
+import type { OutcomePublisher } from '../adapters/notifications/outcome-publisher';
 import type { Clock } from '../domain/clock';
 
 /**
@@ -13,4 +14,16 @@ export interface ControllerDeps {
   readonly alarms: AlarmSource;
   readonly ledger: Ledger;
   readonly clock: Clock;
+}
+
+/** What the notify function touches: the ledger, read only, and where outcome messages go. */
+export interface NotifyDeps {
+  readonly ledger: Pick<Ledger, 'getRollout' | 'listEvents'>;
+  readonly publisher: OutcomePublisher;
+  /**
+   * How long the ledger may take before the message goes out without it: an unreachable table
+   * must not hold the notification until the function times out.
+   * @default 10 seconds
+   */
+  readonly ledgerTimeoutMs?: number;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { dimensionNameSchema, dimensionsSchema } from './metric-dimensions';
+import { printableString } from './validation';
 
 /**
  * The judging policy. Every field has a default, so `{}` (or the name `default`) gives the
@@ -17,16 +19,17 @@ const NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
 export const customMetricSchema = z
   .strictObject({
     name: z.string().regex(NAME, 'must be a short identifier (letters, digits, _ and -)'),
-    namespace: z.string().min(1).max(255),
-    metricName: z.string().min(1).max(255),
-    dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)).default({}),
+    namespace: printableString().min(1).max(255),
+    metricName: printableString().min(1).max(255),
+    /** Fixed dimensions of the metric; fledge adds `versionDimension` to them. */
+    dimensions: dimensionsSchema(1).default({}),
     /** A CloudWatch statistic: Sum, Average, Minimum, Maximum, SampleCount or a percentile such as p99. */
     stat: z.string().regex(/^(Sum|Average|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?)$/, 'must be Sum, Average, Minimum, Maximum, SampleCount or pNN').default('Average'),
     /**
      * The dimension that tells versions apart (e.g. `ExecutedVersion`, or a flag's `Variant`):
      * the canary is compared with the baseline. Without it, only the absolute bounds apply.
      */
-    versionDimension: z.string().min(1).max(255).optional(),
+    versionDimension: dimensionNameSchema.optional(),
     /** Fails when the canary's mean exceeds the baseline's by more than this fraction (needs versionDimension). */
     maxIncrease: z.number().gt(0).optional(),
     /** Fails when the canary's mean is above this. */
@@ -99,7 +102,7 @@ export const policySchema = z.strictObject({
    * CloudWatch alarms that guard the rollout. Preflight refuses to start while one is in ALARM
    * (unless the request sets `force`); one going into ALARM during a step fails it.
    */
-  alarms: z.array(z.string().min(1).max(255)).max(100).default([]),
+  alarms: z.array(printableString().min(1).max(255)).max(100).default([]),
   customMetrics: z.array(customMetricSchema).max(20).default([]),
   saturation: z
     .strictObject({

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { oneOfByInput } from './validation';
+import { quoted } from './text';
+import { oneOfByInput, printableString } from './validation';
 
 /** One traffic step. Weights are percent of requests sent to the new version. */
 export const stepSchema = z
   .strictObject({
-    name: z.string().min(1).max(40).optional(),
+    name: printableString().min(1).max(40).optional(),
     weight: z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
     minBakeSeconds: z.number().int('must be a whole number of seconds').min(0),
     maxBakeSeconds: z.number().int('must be a whole number of seconds').min(0).max(7 * 24 * 3600, 'must be at most 7 days'),
@@ -112,14 +113,15 @@ export const customStrategySchema = z.strictObject({
 });
 
 const presetNameSchema = z.enum(PRESET_NAMES, {
-  error: (issue) => `unknown preset ${JSON.stringify(issue.input)}: use one of ${PRESET_NAMES.join(', ')}, or { "steps": [...] }`,
+  error: (issue) => `unknown preset ${quoted(String(issue.input))}: use one of ${PRESET_NAMES.join(', ')}, or { "steps": [...] }`,
 });
 
 /** What a strategy may be, for messages about a missing or mistyped one. */
 export const STRATEGY_FORMS = `a preset name (${PRESET_NAMES.join(', ')}) or { "steps": [{ "weight": 10, "minBakeSeconds": 300, "maxBakeSeconds": 1800 }, …] }`;
 
 const notAStrategy = z.unknown().superRefine((input, ctx) => {
-  const problem = input === undefined ? 'is required' : `must be a preset name or a steps object, got ${Array.isArray(input) ? 'an array' : typeof input}`;
+  const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+  const problem = input === undefined ? 'is required' : `must be a preset name or a steps object, got ${got}`;
   ctx.addIssue({ code: 'custom', message: `${problem}: use ${STRATEGY_FORMS}` });
 }) as unknown as z.ZodType<never>;
 

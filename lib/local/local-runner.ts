@@ -83,7 +83,12 @@ const FAIL_OUTCOMES: Readonly<Record<string, LocalOutcome>> = {
   [STATE.rollbackFailed]: 'rollback-failed',
   // Traffic is back on the stable version; only the ledger's record of it is missing.
   [STATE.rolledBackUnrecorded]: 'rolled-back',
+  // The new version serves everything, as judged; only the ledger's record of it is missing.
+  [STATE.promotedUnrecorded]: 'promoted',
 };
+
+/** The definition the interpreter last validated in this process. */
+let validatedDefinition: string | undefined;
 
 /** Runs one rollout to its end: see startLocalRollout. */
 export async function runLocalRollout(options: LocalRunOptions): Promise<LocalRunResult> {
@@ -114,24 +119,35 @@ export function startLocalRollout(options: LocalRunOptions): LocalExecution {
       // Let the event consumer below move the clock for a Wait that just ended before the handler reads it.
       await nextMacrotask();
       await waiting;
-      const payload = (input as { Payload: unknown }).Payload;
+      const payload = executionStartedHere((input as { Payload: unknown }).Payload);
       if (handlerName === 'requestApproval') return approvalGate(payload as RequestApprovalEvent);
       return { Payload: (await handlers[handlerName](payload as never)) as never };
     };
   }
 
+  /** The interpreter stamps $$.Execution.StartTime with the wall clock; a local execution starts on its own clock. */
+  function executionStartedHere(payload: unknown): unknown {
+    const event = payload as { executionStartedAt?: unknown } | null;
+    return event && typeof event === 'object' && 'executionStartedAt' in event ? { ...event, executionStartedAt: startedAt.toISOString() } : payload;
+  }
+
   async function approvalGate(event: RequestApprovalEvent) {
     const { token, answer } = tokens.open(event.cursor.rolloutId);
     opened.push(token);
+    // If recording the gate fails, nobody awaits its answer: its rejection at the run's end is expected.
+    answer.catch(() => undefined);
     await handlers.requestApproval({ ...event, taskToken: token });
     options.onApprovalRequested?.(event.cursor.rolloutId, control);
     return (await answer) as never;
   }
 
   const waitStates = Object.entries(definition.States).filter(([, s]) => s.Type === 'Wait');
+  const text = JSON.stringify(definition);
   const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
-    validationOptions: { checkArn: false },
+    // Validating compiles the ASL schema anew each time; once per definition and process is enough.
+    validationOptions: { checkArn: false, noValidate: text === validatedDefinition },
   });
+  validatedDefinition = text;
   const startedAt = clock.now();
   let aborted = false;
   const execution = machine.run(options.request as never, {

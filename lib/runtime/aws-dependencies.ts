@@ -2,13 +2,15 @@ import { AppConfigClient } from '@aws-sdk/client-appconfig';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { Ledger, type LedgerEvent } from '../adapters/ledger';
+import { SnsOutcomePublisher } from '../adapters/notifications/sns-outcome-publisher';
 import { CloudWatchAlarmSource } from '../adapters/metrics/cloudwatch-alarm-source';
 import { CloudWatchMetricProvider } from '../adapters/metrics/cloudwatch-metric-provider';
 import { AppConfigFlagRouter, type AppConfigFlagRouterProps } from '../adapters/traffic/appconfig-flag-router';
 import { LambdaAliasRouter } from '../adapters/traffic/lambda-alias-router';
-import type { ControllerDeps } from '../controller/dependencies';
+import type { ControllerDeps, NotifyDeps } from '../controller/dependencies';
 import { systemClock } from '../domain/clock';
 import { ENV, optionalNumberEnv, requiredEnv } from './env';
 
@@ -21,14 +23,27 @@ export interface AwsClients {
 }
 
 export function newAwsClients(tracer?: Tracer): AwsClients {
-  // X-Ray subsegments for every AWS call, when tracing is on.
-  const traced = <C>(client: C): C => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
-    lambda: traced(new LambdaClient({})),
-    appConfig: traced(new AppConfigClient({})),
-    cloudWatch: traced(new CloudWatchClient({})),
-    dynamoDb: traced(new DynamoDBClient({})),
+    lambda: traced(tracer, new LambdaClient({})),
+    appConfig: traced(tracer, new AppConfigClient({})),
+    cloudWatch: traced(tracer, new CloudWatchClient({})),
+    dynamoDb: traced(tracer, new DynamoDBClient({})),
   };
+}
+
+/** The notify function's clients: it reads the ledger and publishes, nothing else. */
+export interface NotifyClients {
+  readonly dynamoDb: DynamoDBClient;
+  readonly sns: SNSClient;
+}
+
+export function newNotifyClients(tracer?: Tracer): NotifyClients {
+  return { dynamoDb: traced(tracer, new DynamoDBClient({})), sns: traced(tracer, new SNSClient({})) };
+}
+
+/** X-Ray subsegments for every AWS call, when tracing is on. */
+function traced<C>(tracer: Tracer | undefined, client: C): C {
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 /**
@@ -64,5 +79,14 @@ export function awsControllerDeps(
       onEvent: options.onLedgerEvent,
     }),
     clock: systemClock,
+  };
+}
+
+/** The notify function's composition root: the ledger to read (never written) and the topic. */
+export function awsNotifyDeps(clients: NotifyClients, options: { env?: NodeJS.ProcessEnv } = {}): NotifyDeps {
+  const env = options.env ?? process.env;
+  return {
+    ledger: new Ledger({ client: clients.dynamoDb, tableName: requiredEnv(ENV.tableName, env), clock: systemClock }),
+    publisher: new SnsOutcomePublisher({ client: clients.sns, topicArn: requiredEnv(ENV.topicArn, env) }),
   };
 }

@@ -3,6 +3,8 @@ export const ENV = {
   tableName: 'FLEDGE_TABLE_NAME',
   deploymentStrategyId: 'FLEDGE_DEPLOYMENT_STRATEGY_ID',
   eventRetentionDays: 'FLEDGE_EVENT_RETENTION_DAYS',
+  /** Only the notify function's: where outcome messages go. */
+  topicArn: 'FLEDGE_TOPIC_ARN',
 } as const;
 
 /** Reads a required variable, or fails loudly: a misconfigured function must not limp along. */

@@ -10,12 +10,8 @@ const logger = new Logger({ serviceName: 'fledge' });
 const tracer = new Tracer({ serviceName: 'fledge' });
 const metrics = new Metrics({ serviceName: 'fledge', namespace: METRICS.namespace });
 
-let deps: ControllerDeps | undefined;
-
-/** Built on the first invocation and kept for the container's life: clients reuse their connections. */
 function controllerDeps(): ControllerDeps {
-  deps ??= awsControllerDeps(newAwsClients(tracer), { onLedgerEvent: (_id, event) => publishLedgerEvent(metrics, event) });
-  return deps;
+  return awsControllerDeps(newAwsClients(tracer), { onLedgerEvent: (_id, event) => publishLedgerEvent(metrics, event) });
 }
 
 /**
@@ -24,14 +20,21 @@ function controllerDeps(): ControllerDeps {
  * they reach Step Functions (whose Retry/Catch match on that name).
  */
 export function lambdaEntry<E, R>(name: string, make: (deps: ControllerDeps) => (event: E) => Promise<R>) {
+  return lambdaEntryWith(name, controllerDeps, make);
+}
+
+/** The same, for a function whose dependencies are not the state machine's (notify). */
+export function lambdaEntryWith<D, E, R>(name: string, buildDeps: (tools: { readonly tracer: Tracer }) => D, make: (deps: D) => (event: E) => Promise<R>) {
+  // Built on the first invocation and kept for the container's life: clients reuse their connections.
   let handler: ((event: E) => Promise<R>) | undefined;
   return async (event: E, context?: Context): Promise<R> => {
-    handler ??= make(controllerDeps());
+    handler ??= make(buildDeps({ tracer }));
     logger.addContext(context ?? ({} as Context));
     logger.appendKeys({ handler: name, rolloutId: rolloutIdOf(event) });
     try {
       const result = await handler(event);
-      logger.info(`${name} done`, { decision: (result as { decision?: string } | undefined)?.decision });
+      const { decision, outcome } = (result ?? {}) as { decision?: string; outcome?: string };
+      logger.info(`${name} done`, { decision, outcome });
       return result;
     } catch (error) {
       logger.error(`${name} failed`, error as Error);

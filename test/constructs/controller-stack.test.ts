@@ -57,14 +57,23 @@ describe('ControllerStack', () => {
   });
 
   describe('controller functions', () => {
-    it('run Node.js 24 on arm64 with active tracing and the ledger and strategy in their environment', () => {
-      template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
+    it('are one per task state plus notify, all on Node.js 24, arm64, active tracing, with the ledger in their environment', () => {
+      template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length + 1);
       template.allResourcesProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: Match.objectLike({ FLEDGE_TABLE_NAME: Match.anyValue(), FLEDGE_DEPLOYMENT_STRATEGY_ID: Match.anyValue() }) },
+        Environment: { Variables: Match.objectLike({ FLEDGE_TABLE_NAME: { Ref: Match.stringLikeRegexp('LedgerTable') }, POWERTOOLS_SERVICE_NAME: 'fledge' }) },
       });
+    });
+
+    it('give every task state the deployment strategy, and only notify the topic', () => {
+      const variables = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables as Record<string, unknown>);
+      const withStrategy = variables.filter((v) => 'FLEDGE_DEPLOYMENT_STRATEGY_ID' in v);
+      const withTopic = variables.filter((v) => 'FLEDGE_TOPIC_ARN' in v);
+      expect(withStrategy).toHaveLength(HANDLER_NAMES.length);
+      expect(withTopic).toEqual([expect.objectContaining({ FLEDGE_TOPIC_ARN: { Ref: expect.stringMatching(/Notifications/) } })]);
+      expect(withStrategy.some((v) => 'FLEDGE_TOPIC_ARN' in v)).toBe(false);
     });
 
     it('have no AWS managed policies: each role writes only to its own log group', () => {
@@ -130,14 +139,14 @@ describe('ControllerStack', () => {
       });
     });
 
-    it('sends ended executions of its state machine to the notification topic', () => {
+    it('sends ended executions of its state machine to the notify function, which publishes to the topic', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {
           source: ['aws.states'],
           'detail-type': ['Step Functions Execution Status Change'],
-          detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [Match.anyValue()] },
+          detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: Match.stringLikeRegexp('RolloutStateMachine') }] },
         },
-        Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Notifications') } })],
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Outcomesnotify'), 'Arn'] } })],
       });
     });
 
@@ -181,10 +190,11 @@ describe('ControllerStack', () => {
       expect(() => newTestStack({ eventRetentionDays: 0 })).toThrow(/eventRetentionDays must be at least 1, got 0/);
     });
 
-    it('passes the event retention to the functions', () => {
-      newTestStack({ eventRetentionDays: 90 }).template.allResourcesProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ FLEDGE_EVENT_RETENTION_DAYS: '90' }) },
-      });
+    it('passes the event retention to every function that writes events (notify only reads)', () => {
+      const functions = Object.values(newTestStack({ eventRetentionDays: 90 }).template.findResources('AWS::Lambda::Function'));
+      const retention = functions.map((f) => (f.Properties.Environment.Variables as Record<string, unknown>).FLEDGE_EVENT_RETENTION_DAYS);
+      expect(retention.filter((days) => days === '90')).toHaveLength(HANDLER_NAMES.length);
+      expect(retention.filter((days) => days === undefined)).toHaveLength(1);
     });
   });
 });

@@ -40,21 +40,40 @@ describe('the rollout definition', () => {
     expect(state(STATE.decide).Default).toBe(STATE.unknownDecision);
   });
 
-  it('sends any error after preflight to Rollback', () => {
-    for (const name of [STATE.shift, STATE.evaluate, STATE.promote, STATE.finalize, STATE.awaitApproval]) {
+  it('sends any error between Preflight and Finalize to Rollback; the bookkeeping tasks end in a Fail state of their own', () => {
+    for (const name of [STATE.shift, STATE.evaluate, STATE.promote, STATE.awaitApproval]) {
       expect({ name, catch: state(name).Catch }).toEqual({ name, catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.rollback }] });
     }
     expect(state(STATE.preflight).Catch?.[0].Next).toBe(STATE.preflightRejected);
+    // A judged release keeps its traffic when only its record fails; a failed restore is still recorded.
+    expect(state(STATE.finalize).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.promotedUnrecorded }]);
+    expect(state(STATE.rollback).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: STATE.recordRollback }]);
+    expect(state(STATE.recordRollback).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.rolledBackUnrecorded }]);
+    for (const name of [STATE.promotedUnrecorded, STATE.rolledBackUnrecorded]) expect(state(name)).toMatchObject({ Type: 'Fail', Error: name, CausePath: '$.error.Cause' });
   });
 
-  it('retries transient errors with backoff on every Lambda task', () => {
-    for (const name of Object.keys(TASK_HANDLERS).filter((n) => n !== STATE.awaitApproval)) {
-      const retriers = state(name).Retry ?? [];
-      expect({ name, transient: retriers.some((r) => r.ErrorEquals.includes('TransientError') && (r as { BackoffRate?: number }).BackoffRate === 2) }).toEqual({
-        name,
-        transient: true,
-      });
+  it('retries transient errors and a handler that died, with backoff, on the tasks that move or judge traffic', () => {
+    for (const name of [STATE.preflight, STATE.shift, STATE.evaluate, STATE.promote]) {
+      const retriers = (state(name).Retry ?? []) as { ErrorEquals: string[]; BackoffRate?: number }[];
+      const retried = (error: string) => retriers.some((r) => r.ErrorEquals.includes(error) && r.BackoffRate === 2);
+      expect({ name, transient: retried('TransientError'), died: retried('Lambda.Unknown') }).toEqual({ name, transient: true, died: true });
     }
+  });
+
+  it('retries every error on the tasks that must not give up soon: about 10 minutes to restore, about 21 to record', () => {
+    const schedule = (name: string) => {
+      const retriers = (state(name).Retry ?? []) as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number; MaxDelaySeconds?: number }[];
+      const all = retriers.find((r) => r.ErrorEquals.includes('States.ALL'));
+      if (!all) return { name, retriesAll: false, minutes: 0 };
+      // Step Functions applies the first retrier that matches, so the catch-all must be the last.
+      expect(retriers[retriers.length - 1]).toBe(all);
+      let seconds = 0;
+      for (let attempt = 0; attempt < all.MaxAttempts; attempt++) seconds += Math.min(all.IntervalSeconds * all.BackoffRate ** attempt, all.MaxDelaySeconds ?? Infinity);
+      return { name, retriesAll: true, minutes: Math.round(seconds / 60) };
+    };
+    expect(schedule(STATE.rollback)).toEqual({ name: STATE.rollback, retriesAll: true, minutes: 10 });
+    expect(schedule(STATE.recordRollback)).toEqual({ name: STATE.recordRollback, retriesAll: true, minutes: 21 });
+    expect(schedule(STATE.finalize)).toEqual({ name: STATE.finalize, retriesAll: true, minutes: 21 });
   });
 
   it('ends each kind of rollback in a Fail state named for the reason', () => {

@@ -111,7 +111,12 @@ export interface WorldSetup {
   readonly deployments: readonly DeploymentSummary[];
   /** GetDeployment calls a started deployment answers DEPLOYING before it is COMPLETE. */
   readonly pollsBeforeComplete?: number;
+  /** Sees every call and its answer: where a fault matrix injects AWS's failures. @default - answers as is */
+  readonly around?: Around;
 }
+
+/** Runs `answer` for one call of `command`, or fails instead, or fails after it. */
+export type Around = <T>(command: string, input: unknown, answer: () => T) => T;
 
 export interface AppConfigWorld {
   readonly deployments: DeploymentSummary[];
@@ -119,6 +124,8 @@ export interface AppConfigWorld {
   failNext(command: string, error: Error): void;
   /** The latest COMPLETE deployment's version of PROFILE: what functions read. */
   deployedVersion(): number | undefined;
+  /** The decoded JSON of a hosted version of PROFILE. */
+  content(version: number): unknown;
   versionNumbers(): number[];
 }
 
@@ -138,6 +145,7 @@ export function serveAppConfig(appconfig: AppConfigMock, setup: WorldSetup): App
     failures.delete(command);
     if (error) throw error;
   };
+  const around: Around = setup.around ?? ((_command, _input, answer) => answer());
   const latest = () => Math.max(0, ...versions.keys());
   const find = (number: number | undefined) => {
     const found = deployments.find((d) => d.DeploymentNumber === number);
@@ -145,14 +153,14 @@ export function serveAppConfig(appconfig: AppConfigMock, setup: WorldSetup): App
     return found;
   };
 
-  appconfig.on(ListDeploymentsCommand).callsFake(() => ({ Items: deployments.map((d) => ({ ...d })) }));
-  appconfig.on(ListHostedConfigurationVersionsCommand).callsFake(() => ({ Items: [...versions.keys()].map((VersionNumber) => ({ VersionNumber })) }));
-  appconfig.on(GetHostedConfigurationVersionCommand).callsFake((input: GetHostedConfigurationVersionCommandInput) => {
+  appconfig.on(ListDeploymentsCommand).callsFake((input: unknown) => around('ListDeployments', input, () => ({ Items: deployments.map((d) => ({ ...d })) })));
+  appconfig.on(ListHostedConfigurationVersionsCommand).callsFake((input: unknown) => around('ListHostedConfigurationVersions', input, () => ({ Items: [...versions.keys()].map((VersionNumber) => ({ VersionNumber })) })));
+  appconfig.on(GetHostedConfigurationVersionCommand).callsFake((input: GetHostedConfigurationVersionCommandInput) => around('GetHostedConfigurationVersion', input, () => {
     const content = versions.get(input.VersionNumber ?? -1);
     if (!content) throw new ResourceNotFoundException({ message: `no version ${input.VersionNumber}`, $metadata: {} });
     return { VersionNumber: input.VersionNumber, Content: content, ContentType: 'application/json' };
-  });
-  appconfig.on(CreateHostedConfigurationVersionCommand).callsFake((input: CreateHostedConfigurationVersionCommandInput) => {
+  }));
+  appconfig.on(CreateHostedConfigurationVersionCommand).callsFake((input: CreateHostedConfigurationVersionCommandInput) => around('CreateHostedConfigurationVersion', input, () => {
     failIfAsked('CreateHostedConfigurationVersion');
     if (input.LatestVersionNumber !== undefined && input.LatestVersionNumber !== latest()) {
       throw new ConflictException({ message: 'Latest version number does not match', $metadata: {} });
@@ -160,8 +168,8 @@ export function serveAppConfig(appconfig: AppConfigMock, setup: WorldSetup): App
     const number = latest() + 1;
     versions.set(number, sentBytes(input.Content));
     return { VersionNumber: number };
-  });
-  appconfig.on(StartDeploymentCommand).callsFake((input: StartDeploymentCommandInput) => {
+  }));
+  appconfig.on(StartDeploymentCommand).callsFake((input: StartDeploymentCommandInput) => around('StartDeployment', input, () => {
     failIfAsked('StartDeployment');
     if (deployments.some((d) => d.State === 'DEPLOYING' || d.State === 'BAKING' || d.State === 'ROLLING_BACK')) {
       throw new ConflictException({ message: 'A deployment is already in progress', $metadata: {} });
@@ -169,20 +177,20 @@ export function serveAppConfig(appconfig: AppConfigMock, setup: WorldSetup): App
     const number = Math.max(0, ...deployments.map((d) => d.DeploymentNumber ?? 0)) + 1;
     deployments.unshift(deployment(number, Number(input.ConfigurationVersion), 'DEPLOYING', input.ConfigurationProfileId));
     return { DeploymentNumber: number, State: 'DEPLOYING' };
-  });
-  appconfig.on(GetDeploymentCommand).callsFake((input: GetDeploymentCommandInput) => {
+  }));
+  appconfig.on(GetDeploymentCommand).callsFake((input: GetDeploymentCommandInput) => around('GetDeployment', input, () => {
     const found = find(input.DeploymentNumber);
     const seen = (polls.get(input.DeploymentNumber ?? -1) ?? 0) + 1;
     polls.set(input.DeploymentNumber ?? -1, seen);
     if (found.State === 'ROLLING_BACK') found.State = 'ROLLED_BACK';
     else if (found.State === 'DEPLOYING' && seen > pollsBeforeComplete) found.State = 'COMPLETE';
     return { ...found };
-  });
-  appconfig.on(StopDeploymentCommand).callsFake((input: StopDeploymentCommandInput) => {
+  }));
+  appconfig.on(StopDeploymentCommand).callsFake((input: StopDeploymentCommandInput) => around('StopDeployment', input, () => {
     const found = find(input.DeploymentNumber);
     found.State = 'ROLLING_BACK';
     return { ...found };
-  });
+  }));
 
   return {
     deployments,
@@ -192,6 +200,7 @@ export function serveAppConfig(appconfig: AppConfigMock, setup: WorldSetup): App
       return current ? Number(current.ConfigurationVersion) : undefined;
     },
     versionNumbers: () => [...versions.keys()].sort((a, b) => a - b),
+    content: (version) => JSON.parse(new TextDecoder().decode(versions.get(version) ?? bytesOf('null'))) as unknown,
   };
 }
 

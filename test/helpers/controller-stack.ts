@@ -1,7 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { ControllerStack, type ControllerStackProps } from '../../lib/constructs/controller-stack';
 import type { HandlerName } from '../../lib/constructs/rollout-definition';
+import { logicalIdOf, policiesOfRole, type Statement } from './synthesized-policies';
 
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
@@ -17,21 +19,10 @@ export function newTestStack(props: Partial<ControllerStackProps> = {}): { app: 
   return { app, stack, template: Template.fromStack(stack) };
 }
 
-export interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Condition?: unknown;
-}
-
 /** Every policy statement attached to the role of one controller function. */
 export function statementsOf(stack: ControllerStack, handler: HandlerName): Statement[] {
-  const role = stack.controller.functions.functions[handler].role;
-  const roleId = stack.resolve((role?.node.defaultChild as { ref: string } | undefined)?.ref) as { Ref: string };
-  const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-  return Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId.Ref))
-    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  const role = stack.controller.functions.functions[handler].role as iam.IRole;
+  return [...policiesOfRole(Template.fromStack(stack), logicalIdOf(role)).values()].flatMap((document) => document.Statement);
 }
 
 export function actionsOf(statements: readonly Statement[]): string[] {

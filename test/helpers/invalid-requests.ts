@@ -26,6 +26,7 @@ export const INVALID_REQUESTS: [what: string, request: unknown, field: string, r
   ['an unknown preset', newTestRequest({ strategy: 'blue-green' as never }), 'strategy', /unknown preset "blue-green".*progressive/],
   ['no strategy', { targets: [lambda()] }, 'strategy', /is required: use a preset name \(canary-10-5m, .*progressive.*\) or \{ "steps": \[/],
   ['a number as the strategy', newTestRequest({ strategy: 5 as never }), 'strategy', /must be a preset name or a steps object, got number/],
+  ['null as the strategy', newTestRequest({ strategy: null as never }), 'strategy', /must be a preset name or a steps object, got null/],
   ['an unknown traffic policy', newTestRequest({ policy: { insufficientTraffic: 'ignore' as never } }), 'policy.insufficientTraffic', /warn/],
   ['an empty step list', newTestRequest({ strategy: { steps: [] } }), 'strategy.steps', /at least one step/],
   ['weights not increasing', newTestRequest({ strategy: steps(step(10), step(50), step(50)) }), 'strategy.steps[2].weight', /must increase/],

@@ -25,7 +25,8 @@ let races = 0;
 
 /** Starts every rollout at once; `breakLocks` replaces the lock write with nothing, to show the checks can fail. */
 async function startRace(breakLocks = false) {
-  const clock = new ScaledClock(600);
+  // Real time, sped up: slow enough that a loaded machine does not let a winner's bake run far ahead of its abort.
+  const clock = new ScaledClock(120);
   const world = await createLocalWorld({ client: ddb.client, model: scenarioByName('healthy'), seed: 7, tableName: `race-${process.pid}-${++races}`, clock });
   const tokens = new LocalTaskTokens();
   const ledger = breakLocks ? Object.assign(Object.create(world.ledger) as typeof world.ledger, { acquireLocks: async () => [] }) : world.ledger;

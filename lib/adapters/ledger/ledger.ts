@@ -14,6 +14,7 @@ import {
 import type { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { LockHeldError, RolloutStateError, ValidationError } from '../../domain/errors';
+import { transientOrAsIs } from '../aws-errors';
 import { CorruptRecordError, RolloutExistsError } from './errors';
 import {
   CONTROLLABLE_STATUSES,
@@ -94,7 +95,7 @@ const SECONDS_PER_DAY = 86_400;
  * Reads are strongly consistent except the by-target index, which DynamoDB cannot read consistently.
  */
 export class Ledger {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly doc: Pick<DynamoDBDocumentClient, 'send'>;
   private readonly tableName: string;
   private readonly clock: Clock;
   private readonly eventRetentionSeconds: number | undefined;
@@ -106,9 +107,19 @@ export class Ledger {
     if (days !== undefined && !(Number.isFinite(days) && days > 0)) {
       throw new ValidationError(`eventRetentionDays must be a positive number of days, got ${days}; omit it to keep events forever`);
     }
-    this.doc = DynamoDBDocumentClient.from(opts.client, {
+    const doc = DynamoDBDocumentClient.from(opts.client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
+    // A throttled or unreachable table is retried by the state machine (TransientError); the
+    // conditions and cancellations this class acts on arrive unchanged.
+    const send = async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+      try {
+        return await doc.send(command);
+      } catch (error) {
+        throw transientOrAsIs(error, `ledger ${command.constructor.name.replace(/Command$/, '')} on ${opts.tableName}`);
+      }
+    };
+    this.doc = { send: send as DynamoDBDocumentClient['send'] };
     this.tableName = opts.tableName;
     this.clock = opts.clock;
     this.eventRetentionSeconds = days === undefined ? undefined : Math.round(days * SECONDS_PER_DAY);

@@ -5,6 +5,7 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { aliasLayoutFor, describeAliasLayout, nearlyEqualWeights, type AliasLayout } from '../../domain/alias-layout';
 import { DriftError, PreconditionError } from '../../domain/errors';
 import { targetKey, type LambdaAliasTarget } from '../../domain/targets';
 import { awsCall } from '../aws-errors';
@@ -17,12 +18,6 @@ export interface LambdaAliasRouterProps {
   readonly client: LambdaAliasClient;
 }
 
-/**
- * Weights travel as fractions (w / 100) and come back as doubles: 7 / 100 * 100 is 7.000000000000001.
- * A thousandth of a percentage point is far below any step a strategy can ask for.
- */
-const WEIGHT_TOLERANCE_PERCENT = 1e-3;
-
 /** What GetAlias says, reduced to what routing depends on. */
 interface AliasView {
   readonly functionVersion: string;
@@ -30,12 +25,6 @@ interface AliasView {
   readonly weights: Readonly<Record<string, number>>;
   readonly revisionId: string;
   readonly aliasArn: string | undefined;
-}
-
-/** The alias layout fledge writes for a weight, and the only layouts it recognises as its own. */
-interface Layout {
-  readonly functionVersion: string;
-  readonly weights: Readonly<Record<string, number>>;
 }
 
 /**
@@ -93,8 +82,8 @@ export class LambdaAliasRouter implements TrafficRouter<LambdaAliasTarget> {
   async restore(target: LambdaAliasTarget, captured: CapturedState): Promise<RestoreResult> {
     const key = capturedKey(target, captured);
     const alias = await this.getAlias(target);
-    const stable = layoutFor(captured, 0);
-    const stableLabel = describeLayout(stable);
+    const stable = aliasLayoutFor(captured, 0);
+    const stableLabel = describeAliasLayout(stable);
     if (sameLayout(alias, stable)) {
       return { targetKey: key, action: 'already-stable', detail: `alias already on ${stableLabel}` };
     }
@@ -114,13 +103,13 @@ export class LambdaAliasRouter implements TrafficRouter<LambdaAliasTarget> {
     const key = capturedKey(target, captured);
     const alias = await this.getAlias(target);
     const shown = weightShown(alias, captured);
-    if (shown !== undefined && nearlyEqual(shown, weight)) return;
-    if (shown === undefined || !nearlyEqual(shown, previous)) {
+    if (shown !== undefined && nearlyEqualWeights(shown, weight)) return;
+    if (shown === undefined || !nearlyEqualWeights(shown, previous)) {
       throw new DriftError(
-        `${key} was changed outside this rollout: expected ${describeLayout(layoutFor(captured, previous))} (${previous}%, set last by fledge), found ${describeAlias(alias)}`,
+        `${key} was changed outside this rollout: expected ${describeAliasLayout(aliasLayoutFor(captured, previous))} (${previous}%, set last by fledge), found ${describeAlias(alias)}`,
       );
     }
-    await this.updateAlias(target, layoutFor(captured, weight), alias.revisionId);
+    await this.updateAlias(target, aliasLayoutFor(captured, weight), alias.revisionId);
   }
 
   private async getAlias(target: LambdaAliasTarget): Promise<AliasView> {
@@ -145,7 +134,7 @@ export class LambdaAliasRouter implements TrafficRouter<LambdaAliasTarget> {
   }
 
   /** Conditional on `revisionId`: a change since that read fails with PreconditionFailedException, classified as DriftError. */
-  private async updateAlias(target: LambdaAliasTarget, layout: Layout, revisionId: string): Promise<void> {
+  private async updateAlias(target: LambdaAliasTarget, layout: AliasLayout, revisionId: string): Promise<void> {
     await awsCall(`UpdateAlias ${aliasLabel(target)}`, () =>
       this.client.send(
         new UpdateAliasCommand({
@@ -222,29 +211,12 @@ function weightShown(alias: AliasView, captured: CapturedState): number | undefi
   return additional.length === 1 && version === captured.newVersion ? fraction * 100 : undefined;
 }
 
-function layoutFor(captured: CapturedState, weight: number): Layout {
-  if (nearlyEqual(weight, 0)) return { functionVersion: captured.stableVersion, weights: {} };
-  if (nearlyEqual(weight, 100)) return { functionVersion: captured.newVersion, weights: {} };
-  return { functionVersion: captured.stableVersion, weights: { [captured.newVersion]: weight / 100 } };
-}
-
-function sameLayout(alias: AliasView, layout: Layout): boolean {
+function sameLayout(alias: AliasView, layout: AliasLayout): boolean {
   return alias.functionVersion === layout.functionVersion && Object.keys(alias.weights).length === 0 && Object.keys(layout.weights).length === 0;
 }
 
-function nearlyEqual(a: number, b: number): boolean {
-  return Math.abs(a - b) <= WEIGHT_TOLERANCE_PERCENT;
-}
-
-
-
-function describeLayout(layout: Layout): string {
-  const routing = Object.entries(layout.weights).map(([version, fraction]) => `${round2(fraction * 100)}% on version ${version}`);
-  return `version ${layout.functionVersion} with ${routing.length === 0 ? 'no routing weights' : routing.join(', ')}`;
-}
-
 function describeAlias(alias: AliasView): string {
-  return `alias on ${describeLayout(alias)}, revision ${alias.revisionId}`;
+  return `alias on ${describeAliasLayout(alias)}, revision ${alias.revisionId}`;
 }
 
 function aliasLabel(target: LambdaAliasTarget): string {
@@ -258,8 +230,4 @@ function reason(text: string | undefined): string {
 /** A version-qualified ARN (…:function:name:7) without its qualifier. */
 function unqualifiedArn(arn: string | undefined): string | null {
   return arn ? arn.split(':').slice(0, 7).join(':') : null;
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }

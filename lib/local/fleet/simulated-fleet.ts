@@ -16,6 +16,22 @@ export interface SimulatedFleetOptions {
    * @default - the time of the first weight above 0 set on any target
    */
   readonly rolloutStart?: Date;
+  /**
+   * Slices already drawn by other fleets of the same model and seed, reused instead of drawn
+   * again: many runs of one world (a fault matrix) share their history up to where they part.
+   * @default - this fleet's own
+   */
+  readonly drawnSlices?: DrawnSlices;
+}
+
+/** Slices drawn for one model and seed, shareable between fleets: a slice is a pure function of both. */
+export class DrawnSlices {
+  readonly slices = new Map<string, SliceRecord>();
+
+  constructor(
+    readonly model: TrafficModel,
+    readonly seed: number,
+  ) {}
 }
 
 /** A Lambda alias as `GetAlias` describes it. */
@@ -69,7 +85,7 @@ export interface SeriesOptions {
 const MAX_SERIES_MINUTES = 100_800;
 
 /** One slice of a target's traffic, as drawn once the slice has begun. */
-interface SliceRecord {
+export interface SliceRecord {
   /** The weight and the regression state the slice was drawn with (both are fixed once it starts). */
   readonly weight: number;
   readonly active: boolean;
@@ -114,9 +130,14 @@ export class SimulatedFleet {
   private readonly clock: Clock;
   private rolloutStartMs: number | undefined;
   private readonly targets = new Map<string, TargetRecord>();
+  private readonly drawn: DrawnSlices | undefined;
 
   constructor(options: SimulatedFleetOptions) {
     if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
+    if (options.drawnSlices && (options.drawnSlices.model !== options.model || options.drawnSlices.seed !== options.seed)) {
+      throw new Error('drawnSlices were drawn for another model or seed: a fleet can only reuse slices of its own model and seed');
+    }
+    this.drawn = options.drawnSlices;
     this.model = options.model;
     this.seed = options.seed;
     this.clock = options.clock;
@@ -397,6 +418,12 @@ export class SimulatedFleet {
     const cached = record.slices.get(slice);
     // A slice is fixed once it has begun; the check only guards against a history rewritten behind it.
     if (cached && cached.weight === weight && cached.active === active) return cached;
+    const sharedKey = `${record.key}|${slice}|${weight}|${active}`;
+    const shared = this.drawn?.slices.get(sharedKey);
+    if (shared) {
+      record.slices.set(slice, shared);
+      return shared;
+    }
     const { model } = record;
     const drawn = drawSlice({
       seed: this.seed,
@@ -410,6 +437,7 @@ export class SimulatedFleet {
     });
     const result: SliceRecord = { weight, active, ...drawn, visibleAtMs: this.visibleAtMs(record, slice) };
     record.slices.set(slice, result);
+    this.drawn?.slices.set(sharedKey, result);
     return result;
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors';
+import { TARGET_KEY, TARGET_KEY_FORM } from '../../domain/targets';
+import { describeIssues, listIssues, printableString } from '../../domain/validation';
 
 /**
  * The traffic model: what the simulated fleet's traffic looks like. Users write it as JSON
@@ -13,6 +15,8 @@ const probability = z.number().min(0).max(1);
 const medianMs = z.number().positive().max(900_000);
 const sigma = z.number().min(0).max(3);
 const percent = z.number().min(0).max(100);
+/** Mean total requests per second reaching a target; the fleet draws each ten-second slice from it. */
+const requestRate = z.number().min(0).max(100_000);
 
 /** Lognormal latency: most Lambda durations are close to it (long right tail, no negatives). */
 export const latencySchema = z.strictObject({
@@ -79,7 +83,7 @@ export const publishDelaySchema = z
 /** Fields a per-target override may change; anything absent keeps the model's value. */
 export const targetOverrideSchema = z.strictObject({
   /** Mean total requests per second reaching this target. */
-  rps: z.number().min(0).optional(),
+  rps: requestRate.optional(),
   /** Daily cycle for this target, or null for constant traffic. */
   diurnal: diurnalSchema.nullable().optional(),
   /** Stable version's behaviour for this target; fields fall back to the model's `stable`. */
@@ -94,11 +98,11 @@ export const targetOverrideSchema = z.strictObject({
 
 export const trafficModelSchema = z.strictObject({
   /** Short name, shown in the demo timeline and the report. */
-  name: z.string().min(1).max(100),
+  name: printableString().min(1).max(100),
   /** One or two sentences on what the model shows. */
-  description: z.string().max(1000).default(''),
+  description: printableString().max(1000).default(''),
   /** Mean total requests per second reaching each target, split between the versions by weight. */
-  rps: z.number().min(0).max(100_000).default(200),
+  rps: requestRate.default(200),
   /** Daily cycle of the traffic, or null for constant traffic. */
   diurnal: diurnalSchema.nullable().default(null),
   /** Behaviour of the stable version, and of the new version before its regression starts. */
@@ -112,7 +116,7 @@ export const trafficModelSchema = z.strictObject({
   /** Reserved (or account) concurrency: demand above it is throttled, and the concurrency figure saturates at it. */
   concurrencyLimit: z.number().int().positive().default(1000),
   /** Per-target changes, keyed by target key (`lambda:<function>:<alias>` or `appconfig:<app>/<env>/<profile>#<flag>`). */
-  targets: z.record(z.string(), targetOverrideSchema).default({}),
+  targets: z.record(z.string().regex(TARGET_KEY, `must be a target key: ${TARGET_KEY_FORM}`), targetOverrideSchema).default({}),
 });
 
 export type TrafficModel = z.output<typeof trafficModelSchema>;
@@ -141,17 +145,8 @@ export interface ResolvedTargetModel {
 export function parseTrafficModel(input: unknown, source = 'traffic model'): TrafficModel {
   const result = trafficModelSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map(describeIssue);
-  throw new ValidationError(`${source} is invalid: ${issues.join('; ')}`, issues);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const where = path === '' ? '' : `${path}.`;
-    return issue.keys.map((key) => `${where}${key}: unknown field`).join('; ');
-  }
-  return `${path === '' ? '(model)' : path}: ${issue.message}`;
+  const issues = describeIssues(result.error.issues);
+  throw new ValidationError(`${source} is invalid: ${listIssues(issues)}`, issues);
 }
 
 /** Applies the model's defaults and the target's override (if any). */
