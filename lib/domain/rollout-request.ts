@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { oneOfByInput, parseOrThrow, printableString } from './validation';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy';
 import { strategySchema } from './strategies';
+import { smokeTargetOf, smokeTestSchema } from './smoke-test';
 import { targetKey, targetSchema } from './targets';
 
 /** A rollout id: also the execution's name, so it keeps within Step Functions' rules for those. */
@@ -38,6 +39,8 @@ export const rolloutRequestSchema = z
     mode: z.enum(['enforce', 'observe']).default('enforce'),
     /** Start even though an alarm the policy names is already in ALARM. Recorded in the ledger. */
     force: z.boolean().default(false),
+    /** Test events for the new versions, sent before any traffic moves (see smoke-test.ts). */
+    smokeTest: smokeTestSchema.optional(),
   })
   .superRefine((req, ctx) => {
     const bytes = jsonBytes(req);
@@ -59,6 +62,10 @@ export const rolloutRequestSchema = z
         ctx.addIssue({ code: 'custom', path: ['targets', i], message: `duplicates targets[${first}] (${key}); a target can appear once` });
       }
       seen.set(key, i);
+    });
+    req.smokeTest?.events.forEach((event, i) => {
+      const target = smokeTargetOf(event, req.targets);
+      if (typeof target === 'string') ctx.addIssue({ code: 'custom', path: ['smokeTest', 'events', i, 'functionName'], message: target });
     });
     if (typeof req.strategy !== 'string') {
       req.strategy.steps.forEach((step, i, steps) => {

@@ -13,7 +13,7 @@ const APPCONFIG_ID = '(?!\\.\\.?(?:[/#]|$))[a-zA-Z0-9-_.]{1,64}';
 const FLAG_KEY = '[a-z][a-zA-Z0-9_-]{0,63}';
 
 const whole = (source: string) => new RegExp(`^(?:${source})$`);
-const LAMBDA_NAME_OR_ARN = whole(`(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:)?${FUNCTION_NAME}`);
+export const LAMBDA_NAME_OR_ARN = whole(`(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:)?${FUNCTION_NAME}`);
 
 export const lambdaAliasTargetSchema = z.strictObject({
   kind: z.literal('lambda-alias'),
