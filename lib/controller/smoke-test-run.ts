@@ -6,7 +6,7 @@ import type { TargetContext } from './rollout-context';
 
 /** What runs one event: the AWS invoker, or the simulated fleet in local mode. */
 export interface SmokeInvoker {
-  invoke(functionName: string, qualifier: string, payload: unknown): Promise<Invocation>;
+  invoke(functionName: string, qualifier: string, payload: unknown, options?: { readonly timeoutMs?: number }): Promise<Invocation>;
 }
 
 /** The smoke test's outcome, as the ledger keeps it: counts, and the evidence of every failure. */
@@ -20,7 +20,8 @@ export interface SmokeReport {
 
 /**
  * Sends every event to the new version of its alias target, at most `concurrency` at once, and
- * judges each answer. Events not started when `timeoutSeconds` has passed fail as not run. The
+ * judges each answer. Events not started when `timeoutSeconds` has passed fail as not run, and an
+ * answer still missing then fails as timed out. The
  * invoker's TransientError (throttling) is not caught: the state machine retries the whole test,
  * so smoke events must be safe to send twice, as a test event should be.
  */
@@ -37,7 +38,7 @@ export async function runSmokeTest(smoke: SmokeTest, targets: readonly TargetCon
       return;
     }
     const context = contextOf(event, targets);
-    const answer = await invoker.invoke(context.target.functionName, context.captured.newVersion, event.payload);
+    const answer = await invoker.invoke(context.target.functionName, context.captured.newVersion, event.payload, { timeoutMs: deadline - clock.now().getTime() });
     durations[index] = answer.durationMs;
     failures[index] = checkSmokeAnswer(index, answer, event.expect);
   };

@@ -15,6 +15,7 @@ export interface SmokeAnswer {
   readonly response?: unknown;
   readonly responseText: string;
   readonly durationMs: number;
+  readonly timedOut?: true;
 }
 
 /** Why one event failed, with evidence short enough for the ledger. */
@@ -40,6 +41,7 @@ export function checkSmokeAnswer(eventIndex: number, answer: SmokeAnswer, expect
     durationMs: answer.durationMs,
     responseExcerpt: excerpt(answer.responseText),
   });
+  if (answer.timedOut) return failure(`no answer within ${Math.round(answer.durationMs)} ms: the smoke test's time ran out`);
   if ((expectation.noFunctionError ?? true) && answer.functionError) {
     const { errorType, errorMessage } = errorFields(answer);
     return failure(`function error (${answer.functionError})${errorType ? `: ${errorType}` : ''}${errorMessage ? `: ${errorMessage}` : ''}`);

@@ -47,3 +47,9 @@ describe('firstMismatch', () => {
     expect(firstMismatch('x', undefined, 'r')).toBe('r: expected "x", found nothing');
   });
 });
+
+describe('checkSmokeAnswer on a missing answer', () => {
+  it('fails an event that timed out, whatever it expected', () => {
+    expect(checkSmokeAnswer(3, { responseText: '', durationMs: 5_000, timedOut: true }, { noFunctionError: false })?.reason).toBe("no answer within 5000 ms: the smoke test's time ran out");
+  });
+});

@@ -18,6 +18,8 @@ export interface Invocation {
   readonly executedVersion?: string;
   /** Wall time of the call as the controller saw it, network included. */
   readonly durationMs: number;
+  /** No answer came within the time the caller allowed; the request was cancelled. */
+  readonly timedOut?: true;
 }
 
 export interface LambdaInvokerProps {
@@ -45,9 +47,18 @@ export class LambdaInvoker {
     this.clock = props.clock ?? systemClock;
   }
 
-  async invoke(functionName: string, qualifier: string, payload: unknown): Promise<Invocation> {
+  /**
+   * `timeoutMs` bounds the wait: a version that hangs answers nothing, and the request is
+   * cancelled (Lambda may still run it to its own timeout).
+   */
+  async invoke(functionName: string, qualifier: string, payload: unknown, options: { readonly timeoutMs?: number } = {}): Promise<Invocation> {
     const started = this.clock.now().getTime();
-    const output = await awsCall(`Invoke ${functionName}:${qualifier}`, () =>
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const noAnswer = new Promise<'no-answer'>((resolve) => {
+      if (options.timeoutMs !== undefined) timer = setTimeout(() => resolve('no-answer'), options.timeoutMs);
+    });
+    const call = awsCall(`Invoke ${functionName}:${qualifier}`, () =>
       this.client.send(
         new InvokeCommand({
           FunctionName: functionName,
@@ -56,17 +67,28 @@ export class LambdaInvoker {
           LogType: 'None',
           Payload: new TextEncoder().encode(JSON.stringify(payload ?? null)),
         }),
+        { abortSignal: abort.signal },
       ),
     );
-    const durationMs = this.clock.now().getTime() - started;
-    const responseText = output.Payload ? new TextDecoder().decode(output.Payload) : '';
-    return {
-      ...(output.FunctionError ? { functionError: output.FunctionError } : {}),
-      ...(responseText ? { response: parseJson(responseText) } : {}),
-      responseText,
-      ...(output.ExecutedVersion ? { executedVersion: output.ExecutedVersion } : {}),
-      durationMs,
-    };
+    try {
+      const output = await Promise.race([call, noAnswer]);
+      const durationMs = this.clock.now().getTime() - started;
+      if (output === 'no-answer') {
+        abort.abort();
+        call.catch(() => undefined);
+        return { responseText: '', durationMs, timedOut: true };
+      }
+      const responseText = output.Payload ? new TextDecoder().decode(output.Payload) : '';
+      return {
+        ...(output.FunctionError ? { functionError: output.FunctionError } : {}),
+        ...(responseText ? { response: parseJson(responseText) } : {}),
+        responseText,
+        ...(output.ExecutedVersion ? { executedVersion: output.ExecutedVersion } : {}),
+        durationMs,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

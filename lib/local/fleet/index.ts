@@ -5,3 +5,4 @@ export * from './simulated-fleet';
 export * from './simulated-router';
 export * from './simulated-metrics';
 export * from './simulated-alarms';
+export * from './simulated-smoke';

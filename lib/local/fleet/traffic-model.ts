@@ -80,6 +80,16 @@ export const publishDelaySchema = z
   })
   .refine((d) => d.min <= d.max, { message: 'min must not be greater than max', path: ['max'] });
 
+/** How the new version answers the smoke test's events, sent to it directly before any traffic. */
+export const smokeBehaviourSchema = z.strictObject({
+  /** The events that fail with a function error: "all", or their positions in the order sent (from 0). */
+  failEvents: z.union([z.literal('all'), z.array(z.number().int().min(0).max(49)).max(50)]).default([]),
+  /** How long each answer takes, in milliseconds: set it above an event's `maxDurationMs` for a slow version. */
+  durationMs: z.number().min(0).max(900_000).default(40),
+  /** What a failing event's error says. */
+  errorMessage: printableString().min(1).max(200).default('simulated failure of the new version'),
+});
+
 /** Fields a per-target override may change; anything absent keeps the model's value. */
 export const targetOverrideSchema = z.strictObject({
   /** Mean total requests per second reaching this target. */
@@ -115,6 +125,8 @@ export const trafficModelSchema = z.strictObject({
   publishDelayMinutes: publishDelaySchema.prefault({}),
   /** Reserved (or account) concurrency: demand above it is throttled, and the concurrency figure saturates at it. */
   concurrencyLimit: z.number().int().positive().default(1000),
+  /** How the new version answers smoke-test events. The default passes them all. */
+  smoke: smokeBehaviourSchema.prefault({}),
   /** Per-target changes, keyed by target key (`lambda:<function>:<alias>` or `appconfig:<app>/<env>/<profile>#<flag>`). */
   targets: z.record(z.string().regex(TARGET_KEY, `must be a target key: ${TARGET_KEY_FORM}`), targetOverrideSchema).default({}),
 });
@@ -125,6 +137,7 @@ export type VersionBehaviour = z.output<typeof versionBehaviourSchema>;
 export type CanaryBehaviour = z.output<typeof canaryBehaviourSchema>;
 export type Diurnal = z.output<typeof diurnalSchema>;
 export type TargetOverride = z.output<typeof targetOverrideSchema>;
+export type SmokeBehaviour = z.output<typeof smokeBehaviourSchema>;
 
 /** What the fleet needs for one target once the model's defaults and that target's override are applied. */
 export interface ResolvedTargetModel {

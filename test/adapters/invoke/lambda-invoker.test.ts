@@ -49,3 +49,12 @@ describe('LambdaInvoker', () => {
     expect((missing as Error).message).toBe('Invoke checkout:9: ResourceNotFoundException: Function not found: checkout:9');
   });
 });
+
+describe('LambdaInvoker with a time limit', () => {
+  it('stops waiting for a version that does not answer, and says so', async () => {
+    lambda.on(InvokeCommand).callsFake(() => new Promise(() => undefined));
+    const answer = await new LambdaInvoker({ client: lambda as unknown as LambdaClient }).invoke('checkout', '7', {}, { timeoutMs: 20 });
+    expect(answer).toMatchObject({ timedOut: true, responseText: '' });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+});

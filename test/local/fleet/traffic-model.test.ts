@@ -19,6 +19,7 @@ describe('traffic model', () => {
         regression: { afterMinutes: 0, aboveWeight: 0 },
         publishDelayMinutes: { min: 1, max: 3 },
         concurrencyLimit: 1000,
+        smoke: { failEvents: [], durationMs: 40, errorMessage: 'simulated failure of the new version' },
         targets: {},
       });
     });
