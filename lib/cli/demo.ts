@@ -138,5 +138,15 @@ async function demoRequest(opts: DemoOptions): Promise<RolloutRequestInput> {
   if (!(PRESET_NAMES as readonly string[]).includes(strategy)) {
     throw new UsageError(`unknown strategy "${strategy}": use one of ${PRESET_NAMES.join(', ')}, or --request with custom steps`);
   }
-  return { targets: [DEMO_TARGET], strategy: strategy as PresetName, mode: opts.mode ?? 'enforce' };
+  return { targets: [DEMO_TARGET], strategy: strategy as PresetName, mode: opts.mode ?? 'enforce', smokeTest: DEMO_SMOKE_TEST };
 }
+
+/** Three test events the demo's new version must answer before it gets any traffic. */
+const DEMO_SMOKE_TEST: NonNullable<RolloutRequestInput['smokeTest']> = {
+  events: [
+    { payload: { path: '/health' } },
+    { payload: { path: '/orders', method: 'POST', body: { sku: 'demo-1', quantity: 1 } }, expect: { responseContains: { statusCode: 200 }, maxDurationMs: 1_000 } },
+    { payload: { path: '/orders/demo-1' }, expect: { responseContains: { statusCode: 200 } } },
+  ],
+  concurrency: 2,
+};

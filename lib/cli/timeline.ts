@@ -34,6 +34,8 @@ export class TimelinePrinter {
         const notes = ((d.notes as string[] | undefined) ?? []).map((n) => (n.startsWith('warning') ? this.yellow(n) : n));
         return [head, ...[...plan, ...notes].map((l) => `        ${this.dim(l)}`)].join('\n');
       }
+      case 'smoke-test':
+        return this.smokeTest(d);
       case 'shift-applied':
         return this.bold(`── step ${Number(d.stepIndex) + 1}/${this.steps.length} ${String(d.step)}: ${String(d.weight)}% of traffic on the new version`);
       case 'evaluation':
@@ -61,6 +63,14 @@ export class TimelinePrinter {
       default:
         return undefined;
     }
+  }
+
+  /** The smoke test's line, and one indented line per failing event with its evidence. */
+  private smokeTest(d: Record<string, unknown>): string {
+    const failures = (d.failures as { eventIndex: number; reason: string; durationMs: number }[] | undefined) ?? [];
+    const head = `smoke test: ${String(d.passed)}/${String(d.events)} events passed on the new version, before any traffic`;
+    if (failures.length === 0) return this.green(head);
+    return [this.red(head), ...failures.map((f) => `        ${this.red(`event ${f.eventIndex}: ${f.reason}`)} ${this.dim(`(${Math.round(f.durationMs)} ms)`)}`)].join('\n');
   }
 
   private evaluation(d: Record<string, unknown>): string {

@@ -12,6 +12,7 @@ import { HANDLER_NAMES, type HandlerName, type RolloutFunctions } from './rollou
 /** Source file of each handler, under functions/. */
 const ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
   preflight: 'preflight.ts',
+  smokeTest: 'smoke-test.ts',
   shift: 'shift.ts',
   evaluate: 'evaluate.ts',
   requestApproval: 'request-approval.ts',
@@ -24,6 +25,8 @@ const ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
 /** Shifts wait for AppConfig deployments to complete; the others only read and judge. */
 const TIMEOUTS: Readonly<Record<HandlerName, Duration>> = {
   preflight: Duration.seconds(60),
+  // The smoke test may take up to 240 s (smokeTestSchema), inside the task's 5 minutes.
+  smokeTest: Duration.seconds(270),
   shift: Duration.seconds(120),
   evaluate: Duration.seconds(60),
   requestApproval: Duration.seconds(30),

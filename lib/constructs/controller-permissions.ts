@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { HandlerName } from './rollout-definition';
 
 /** What a controller function may do, beyond writing its logs and traces. */
-export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'metrics' | 'alarms';
+export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'invokeVersions' | 'metrics' | 'alarms';
 
 /**
  * Least privilege per function: each gets only what its handler's code calls. The IAM cross-check
@@ -13,6 +13,7 @@ export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'metrics' |
  */
 export const HANDLER_CAPABILITIES: Readonly<Record<HandlerName, readonly Capability[]>> = {
   preflight: ['ledger', 'readTargets', 'metrics', 'alarms'],
+  smokeTest: ['ledger', 'invokeVersions'],
   shift: ['ledger', 'writeTargets'],
   evaluate: ['ledger', 'metrics', 'alarms'],
   requestApproval: ['ledger'],
@@ -63,6 +64,8 @@ export function grantsFor(scope: Construct, capability: Exclude<Capability, 'led
       return targetGrants(scope, targets, LAMBDA_READ, APPCONFIG_READ);
     case 'writeTargets':
       return targetGrants(scope, targets, [...LAMBDA_READ, ...LAMBDA_WRITE], [...APPCONFIG_READ, ...APPCONFIG_WRITE]);
+    case 'invokeVersions':
+      return invokeGrants(scope, targets);
     case 'metrics':
       return [
         {
@@ -103,6 +106,17 @@ function targetGrants(scope: Construct, targets: TargetScope, lambdaActions: str
     });
   }
   return grants;
+}
+
+/** The smoke test invokes the configured functions' versions, by qualifier; never the unqualified function or an alias's traffic. */
+function invokeGrants(scope: Construct, targets: TargetScope): Grant[] {
+  if (targets.functions.length === 0) return [];
+  return [
+    {
+      statement: new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.functions.map((fn) => `${functionArn(scope, fn)}:*`) }),
+      wildcardReason: "only the configured functions; ':*' covers the version each rollout request names as its new version",
+    },
+  ];
 }
 
 /**

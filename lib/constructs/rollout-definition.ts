@@ -94,6 +94,8 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   });
   preflight.addCatch(preflightRejected, { errors: ['States.ALL'] });
 
+  // Before any weight moves: a version that fails its own test events never meets a user.
+  const smokeTest = toRollback(invoke(STATE.smokeTest, fns.smokeTest));
   const shift = toRollback(invoke(STATE.shift, fns.shift));
   const wait = new sfn.Wait(scope, STATE.wait, { time: sfn.WaitTime.secondsPath('$.waitSeconds') });
   const evaluate = toRollback(invoke(STATE.evaluate, fns.evaluate));
@@ -141,7 +143,8 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   }
   decide.otherwise(unknownDecision);
 
-  preflight.next(shift);
+  preflight.next(smokeTest);
+  smokeTest.next(decide);
   shift.next(decide);
   wait.next(evaluate);
   evaluate.next(decide);

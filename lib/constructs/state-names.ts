@@ -7,12 +7,13 @@ import type { RollbackReason } from '../domain/cursor';
  */
 
 /** One Lambda function per task state. */
-export const HANDLER_NAMES = ['preflight', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback', 'recordRollback'] as const;
+export const HANDLER_NAMES = ['preflight', 'smokeTest', 'shift', 'evaluate', 'requestApproval', 'promote', 'finalize', 'rollback', 'recordRollback'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** State names are an API: local mode overrides tasks by name, and Fail names tell users why. */
 export const STATE = {
   preflight: 'Preflight',
+  smokeTest: 'SmokeTest',
   shift: 'ShiftTraffic',
   wait: 'WaitForMetrics',
   evaluate: 'Evaluate',
@@ -39,6 +40,7 @@ export const STATE = {
 /** Which task state runs which handler: local mode uses this to wire its in-process handlers. */
 export const TASK_HANDLERS: Readonly<Record<string, HandlerName>> = {
   [STATE.preflight]: 'preflight',
+  [STATE.smokeTest]: 'smokeTest',
   [STATE.shift]: 'shift',
   [STATE.evaluate]: 'evaluate',
   [STATE.awaitApproval]: 'requestApproval',
@@ -54,6 +56,7 @@ export const ROLLED_BACK_STATE: Readonly<Record<RollbackReason, string>> = {
   aborted: 'RolledBackOnAbort',
   inconclusive: 'RolledBackOnInconclusive',
   'approval-rejected': 'RolledBackOnApprovalRejected',
+  'smoke-test': 'RolledBackOnSmokeTest',
   error: 'RolledBackOnError',
 };
 

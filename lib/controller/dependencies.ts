@@ -3,6 +3,7 @@ import type { TrafficRouters } from '../adapters/traffic/traffic-router';
 import type { Ledger } from '../adapters/ledger';
 import type { OutcomePublisher } from '../adapters/notifications/outcome-publisher';
 import type { Clock } from '../domain/clock';
+import type { SmokeInvoker } from './smoke-test-run';
 
 /**
  * Everything a handler touches outside its own logic. In AWS these are SDK-backed adapters;
@@ -12,6 +13,8 @@ export interface ControllerDeps {
   readonly routers: TrafficRouters;
   readonly metrics: MetricProvider;
   readonly alarms: AlarmSource;
+  /** Sends the smoke test's events straight to a version. */
+  readonly invoker: SmokeInvoker;
   readonly ledger: Ledger;
   readonly clock: Clock;
 }

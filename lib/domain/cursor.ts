@@ -7,7 +7,7 @@ import type { RestoreResult, TargetToRestore } from './captured-state';
  */
 export type Decision = 'wait' | 'advance' | 'await-approval' | 'promote' | 'finalize' | 'rollback';
 
-export type RollbackReason = 'verdict-failed' | 'aborted' | 'inconclusive' | 'approval-rejected' | 'error';
+export type RollbackReason = 'verdict-failed' | 'aborted' | 'inconclusive' | 'approval-rejected' | 'smoke-test' | 'error';
 
 export type Phase = 'step' | 'final-bake';
 

@@ -27,7 +27,8 @@ export const smokeTestSchema = z.strictObject({
   /** Events in flight at once. */
   concurrency: z.number().int().min(1).max(10, 'at most 10 events at once').default(1),
   /** How long the whole test may take; events not started by then fail as not run. */
-  timeoutSeconds: z.number().int().min(1).max(900, 'must be at most 900 seconds').default(60),
+  // Inside the SmokeTest function's own timeout (see controller-functions.ts).
+  timeoutSeconds: z.number().int().min(1).max(240, 'must be at most 240 seconds').default(60),
 });
 
 export type SmokeTest = z.output<typeof smokeTestSchema>;

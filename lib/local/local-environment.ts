@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLedgerTable, Ledger, type LedgerEvent } from '../adapters/ledger';
 import type { ControllerDeps } from '../controller/dependencies';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
-import { SimulatedAlarmSource, SimulatedFleet, SimulatedMetricProvider, simulatedTrafficRouters, type TrafficModel } from './fleet';
+import { SimulatedAlarmSource, SimulatedFleet, SimulatedMetricProvider, SimulatedSmokeInvoker, simulatedTrafficRouters, type TrafficModel } from './fleet';
 import { VirtualClock, type PacedClock } from './virtual-clock';
 
 export interface LocalWorld<C extends PacedClock = VirtualClock> {
@@ -41,6 +41,7 @@ export async function createLocalWorld<C extends PacedClock = VirtualClock>(opti
   const deps: ControllerDeps = {
     routers: simulatedTrafficRouters(fleet),
     metrics: new SimulatedMetricProvider(fleet),
+    invoker: new SimulatedSmokeInvoker(fleet),
     alarms,
     ledger,
     clock,

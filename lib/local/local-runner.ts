@@ -8,6 +8,7 @@ import { makeRequestApprovalHandler, type RequestApprovalEvent } from '../../fun
 import { makeRecordRollbackHandler } from '../../functions/record-rollback';
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
+import { makeSmokeTestHandler } from '../../functions/smoke-test';
 import type { AslDefinition } from '../constructs/asl';
 import { ROLLED_BACK_STATE, STATE, TASK_HANDLERS, type HandlerName } from '../constructs/state-names';
 import type { ControlDeps } from '../controller/control';
@@ -222,6 +223,7 @@ export function startLocalRollout(options: LocalRunOptions): LocalExecution {
 function makeHandlers(deps: ControllerDeps) {
   return {
     preflight: makePreflightHandler(deps),
+    smokeTest: makeSmokeTestHandler(deps),
     shift: makeShiftHandler(deps),
     evaluate: makeEvaluateHandler(deps),
     requestApproval: makeRequestApprovalHandler(deps),

@@ -10,6 +10,7 @@ import { CloudWatchAlarmSource } from '../adapters/metrics/cloudwatch-alarm-sour
 import { CloudWatchMetricProvider } from '../adapters/metrics/cloudwatch-metric-provider';
 import { AppConfigFlagRouter, type AppConfigFlagRouterProps } from '../adapters/traffic/appconfig-flag-router';
 import { LambdaAliasRouter } from '../adapters/traffic/lambda-alias-router';
+import { LambdaInvoker } from '../adapters/invoke/lambda-invoker';
 import type { ControllerDeps, NotifyDeps } from '../controller/dependencies';
 import { systemClock } from '../domain/clock';
 import { ENV, optionalNumberEnv, requiredEnv } from './env';
@@ -70,6 +71,7 @@ export function awsControllerDeps(
       }),
     },
     metrics: new CloudWatchMetricProvider({ client: clients.cloudWatch }),
+    invoker: new LambdaInvoker({ client: clients.lambda }),
     alarms: new CloudWatchAlarmSource({ client: clients.cloudWatch }),
     ledger: new Ledger({
       client: clients.dynamoDb,

@@ -1,6 +1,6 @@
 import { AppConfigClient } from '@aws-sdk/client-appconfig';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { makeEvaluateHandler } from '../../functions/evaluate';
@@ -12,6 +12,7 @@ import { makeRequestApprovalHandler } from '../../functions/request-approval';
 import { makeRecordRollbackHandler } from '../../functions/record-rollback';
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
+import { makeSmokeTestHandler } from '../../functions/smoke-test';
 import { createLedgerTable } from '../../lib/adapters/ledger';
 import { EXECUTION_STATUS_CHANGE } from '../../lib/controller/execution-event';
 import type { RolloutCursor } from '../../lib/domain/cursor';
@@ -115,6 +116,7 @@ async function recordHandlerCalls(): Promise<Map<string, RecordedCall[]>> {
       { kind: 'appconfig-flag', application: APP, environment: APPCONFIG_ENV, profile: PROFILE, flag: FLAG },
     ],
     strategy: { steps: [{ weight: 10, minBakeSeconds: 0, maxBakeSeconds: 600, approval: true }] },
+    smokeTest: { events: [{ payload: { path: '/health' } }] },
     policy: {
       alarms: ['orders-api-errors'],
       customMetrics: [{ name: 'cartErrors', namespace: 'Shop', metricName: 'CartErrors', versionDimension: 'Version', max: 5 }],
@@ -126,7 +128,8 @@ async function recordHandlerCalls(): Promise<Map<string, RecordedCall[]>> {
   const rollback = makeRollbackHandler(deps);
 
   const promoted = await as('preflight', () => preflight({ request: { ...request, rolloutId: 'iam-promoted' }, executionId: executionArn('iam-promoted') }));
-  const shifted = await as('shift', () => shift(promoted));
+  const smoked = await as('smokeTest', () => makeSmokeTestHandler(deps)(promoted));
+  const shifted = await as('shift', () => shift(smoked));
   const evaluated: RolloutCursor = await as('evaluate', () => evaluate(shifted));
   await as('requestApproval', () => makeRequestApprovalHandler(deps)({ cursor: evaluated, taskToken: 'token-1' }));
   const finalBake = await as('promote', () => makePromoteHandler(deps)(evaluated));
@@ -171,6 +174,7 @@ beforeAll(() => {
   cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'orders-api-errors', StateValue: 'OK' }], CompositeAlarms: [] });
   publish(cloudwatch, [lambdaSeries('41', 'Invocations', 'Sum', {})]);
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  lambda.on(InvokeCommand).resolves({ StatusCode: 200, ExecutedVersion: '42', Payload: new TextEncoder().encode('{"ok":true}') as never });
 });
 
 describe('IAM cross-check: the synthesized policies name what the service authorization catalogue lists', () => {

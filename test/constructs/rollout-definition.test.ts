@@ -19,9 +19,10 @@ describe('the rollout definition', () => {
     for (const s of Object.values(states)) expect(s.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
   });
 
-  it('starts at Preflight, then shifts, waits, evaluates and decides in a loop', () => {
+  it('starts at Preflight, smoke-tests the new versions, then shifts, waits, evaluates and decides in a loop', () => {
     expect(definition.StartAt).toBe(STATE.preflight);
-    expect(state(STATE.preflight).Next).toBe(STATE.shift);
+    expect(state(STATE.preflight).Next).toBe(STATE.smokeTest);
+    expect(state(STATE.smokeTest).Next).toBe(STATE.decide);
     expect(state(STATE.shift).Next).toBe(STATE.decide);
     expect(state(STATE.wait)).toMatchObject({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: STATE.evaluate });
     expect(state(STATE.evaluate).Next).toBe(STATE.decide);
@@ -41,7 +42,7 @@ describe('the rollout definition', () => {
   });
 
   it('sends any error between Preflight and Finalize to Rollback; the bookkeeping tasks end in a Fail state of their own', () => {
-    for (const name of [STATE.shift, STATE.evaluate, STATE.promote, STATE.awaitApproval]) {
+    for (const name of [STATE.smokeTest, STATE.shift, STATE.evaluate, STATE.promote, STATE.awaitApproval]) {
       expect({ name, catch: state(name).Catch }).toEqual({ name, catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.rollback }] });
     }
     expect(state(STATE.preflight).Catch?.[0].Next).toBe(STATE.preflightRejected);
@@ -53,7 +54,7 @@ describe('the rollout definition', () => {
   });
 
   it('retries transient errors and a handler that died, with backoff, on the tasks that move or judge traffic', () => {
-    for (const name of [STATE.preflight, STATE.shift, STATE.evaluate, STATE.promote]) {
+    for (const name of [STATE.preflight, STATE.smokeTest, STATE.shift, STATE.evaluate, STATE.promote]) {
       const retriers = (state(name).Retry ?? []) as { ErrorEquals: string[]; BackoffRate?: number }[];
       const retried = (error: string) => retriers.some((r) => r.ErrorEquals.includes(error) && r.BackoffRate === 2);
       expect({ name, transient: retried('TransientError'), died: retried('Lambda.Unknown') }).toEqual({ name, transient: true, died: true });

@@ -4,11 +4,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetAliasCommand,
   GetFunctionConfigurationCommand,
+  InvokeCommand,
   LambdaClient,
   PreconditionFailedException,
   UpdateAliasCommand,
   type GetAliasCommandInput,
   type GetFunctionConfigurationCommandInput,
+  type InvokeCommandInput,
   type UpdateAliasCommandInput,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,7 +20,7 @@ import { targetKey, type AppConfigFlagTarget, type LambdaAliasTarget, type Targe
 import { cloudWatchApi } from '../../lib/local/endpoint/cloudwatch-api';
 import { lambdaApi } from '../../lib/local/endpoint/lambda-api';
 import type { LocalAccount } from '../../lib/local/endpoint/account-apis';
-import { type DrawnSlices, SimulatedAlarmSource, SimulatedFleet, type AliasState, type TrafficModel } from '../../lib/local/fleet';
+import { type DrawnSlices, SimulatedAlarmSource, SimulatedFleet, SimulatedSmokeInvoker, type AliasState, type TrafficModel } from '../../lib/local/fleet';
 import { VirtualClock } from '../../lib/local/virtual-clock';
 import { awsControllerDeps } from '../../lib/runtime/aws-dependencies';
 import { ENV } from '../../lib/runtime/env';
@@ -103,6 +105,15 @@ export async function awsFleet(options: AwsFleetOptions): Promise<AwsFleet> {
     ),
   );
   lambda.on(UpdateAliasCommand).callsFake((input: UpdateAliasCommandInput) => around('lambda', 'UpdateAlias', input, () => updateAlias(input)));
+  // The smoke test's events reach the version the fleet simulates.
+  const smoke = new SimulatedSmokeInvoker(fleet);
+  lambda.on(InvokeCommand).callsFake((input: InvokeCommandInput) =>
+    around('lambda', 'Invoke', input, async () => {
+      const payload = input.Payload ? (JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as unknown) : null;
+      const answer = await smoke.invoke(String(input.FunctionName), String(input.Qualifier), payload);
+      return { StatusCode: 200, ExecutedVersion: answer.executedVersion, Payload: new TextEncoder().encode(answer.responseText), ...(answer.functionError ? { FunctionError: answer.functionError } : {}) };
+    }),
+  );
 
   function updateAlias(input: UpdateAliasCommandInput) {
     const target = options.targets.find((t): t is LambdaAliasTarget => t.kind === 'lambda-alias' && t.functionName === input.FunctionName && t.alias === input.Name);

@@ -31,6 +31,7 @@ export const REQUEST = {
   targets: TARGETS,
   strategy: { steps: STEP_WEIGHTS.map((weight, i) => ({ weight, minBakeSeconds: 120, maxBakeSeconds: 900, ...(i === 0 ? { approval: true } : {}) })) },
   policy: { alarms: ['orders-api-errors'], insufficientTraffic: 'warn' },
+  smokeTest: { events: [{ payload: { path: '/health' } }, { payload: { path: '/checkout' } }] },
 };
 
 /**

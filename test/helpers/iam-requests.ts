@@ -66,12 +66,19 @@ interface Operation {
   readonly input: Record<string, unknown>;
 }
 
+/** Operations whose IAM action has another name (the Service Authorization Reference's "Invoke" row: lambda:InvokeFunction). */
+const ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 'lambda:Invoke': 'InvokeFunction' };
+
 /**
  * The operations IAM authorizes for one call: the call itself, except that DynamoDB authorizes a
  * batch per table it names, and a transaction per item, each as its own action (IAM has no
  * TransactWriteItems: a `Put` item is a PutItem, a `ConditionCheck` a ConditionCheckItem).
  */
 function authorizedOperations(service: string, operation: string, input: Record<string, unknown>): Operation[] {
+  const renamed = ACTION_OF_OPERATION[`${service}:${operation}`];
+  // IAM checks a qualified invocation against the qualified ARN: function:<name>:<version>.
+  if (renamed === 'InvokeFunction' && typeof input.Qualifier === 'string') return [{ action: renamed, input: { ...input, FunctionName: `${String(input.FunctionName)}:${input.Qualifier}` } }];
+  if (renamed) return [{ action: renamed, input }];
   if (service === 'dynamodb' && operation.startsWith('Batch')) {
     return Object.keys(input.RequestItems as object).map((TableName) => ({ action: operation, input: { TableName } }));
   }

@@ -26,6 +26,7 @@ export const CONTROLLABLE_STATUSES: readonly RolloutStatus[] = ['IN_PROGRESS', '
 
 export const EVENT_TYPES = [
   'preflight',
+  'smoke-test',
   'step-started',
   'shift-applied',
   'evaluation',

@@ -49,6 +49,13 @@ const DEFINITIONS = {
     ...HEALTHY_SERVICE,
     rps: 0.2,
   },
+  'smoke-failure': {
+    name: 'smoke-failure',
+    description:
+      "The new version fails its own test events: the order endpoint's answer is an error. The pre-traffic smoke test should roll it back before any user reaches it.",
+    ...HEALTHY_SERVICE,
+    smoke: { failEvents: [1], errorType: 'TypeError', errorMessage: 'Cannot read properties of undefined (reading "sku")' },
+  },
 } satisfies Record<string, TrafficModelInput>;
 
 export type ScenarioName = keyof typeof DEFINITIONS;

@@ -22,7 +22,7 @@ export class SimulatedSmokeInvoker implements SmokeInvoker {
     const isNew = this.fleet.targetKeys().some((k) => k.startsWith(`lambda:${name}:`) && this.fleet.versions(k).new === qualifier);
     const fails = isNew && (smoke.failEvents === 'all' || smoke.failEvents.includes(position));
     const response = fails
-      ? { errorType: 'Error', errorMessage: smoke.errorMessage }
+      ? { errorType: smoke.errorType, errorMessage: smoke.errorMessage }
       : { statusCode: 200, version: qualifier, echo: payload ?? null };
     return {
       ...(fails ? { functionError: 'Unhandled' } : {}),

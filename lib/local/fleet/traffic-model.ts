@@ -86,7 +86,8 @@ export const smokeBehaviourSchema = z.strictObject({
   failEvents: z.union([z.literal('all'), z.array(z.number().int().min(0).max(49)).max(50)]).default([]),
   /** How long each answer takes, in milliseconds: set it above an event's `maxDurationMs` for a slow version. */
   durationMs: z.number().min(0).max(900_000).default(40),
-  /** What a failing event's error says. */
+  /** The error a failing event reports: its type and its message. */
+  errorType: printableString().min(1).max(100).default('Error'),
   errorMessage: printableString().min(1).max(200).default('simulated failure of the new version'),
 });
 

@@ -19,7 +19,7 @@ describe('traffic model', () => {
         regression: { afterMinutes: 0, aboveWeight: 0 },
         publishDelayMinutes: { min: 1, max: 3 },
         concurrencyLimit: 1000,
-        smoke: { failEvents: [], durationMs: 40, errorMessage: 'simulated failure of the new version' },
+        smoke: { failEvents: [], durationMs: 40, errorType: 'Error', errorMessage: 'simulated failure of the new version' },
         targets: {},
       });
     });
@@ -93,7 +93,7 @@ describe('scenarios', () => {
     it('throws on an unknown name, listing the valid ones', () => {
       expect(() => scenarioByName('nope')).toThrow(ValidationError);
       expect(() => scenarioByName('nope')).toThrow(
-        'unknown scenario "nope": valid scenarios are healthy, error-regression, latency-regression, late-regression, low-traffic',
+        'unknown scenario "nope": valid scenarios are healthy, error-regression, latency-regression, late-regression, low-traffic, smoke-failure',
       );
     });
 

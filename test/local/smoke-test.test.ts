@@ -1,0 +1,49 @@
+import { newTestRequest } from '../helpers/requests';
+import { capturedStates, useLocalRollouts } from '../helpers/local-rollout';
+
+/**
+ * The pre-traffic smoke test on the real definition: the new version answers the request's test
+ * events before any weight moves, and a failure rolls back with a reason of its own while the alias
+ * never carries the new version.
+ */
+const ALIAS_KEY = 'lambda:orders-api:live';
+const rollouts = useLocalRollouts();
+const SMOKE = { events: [{ payload: { path: '/health' } }, { payload: { path: '/checkout' }, expect: { responseContains: { statusCode: 200 } } }] };
+
+it('passes a version that answers its test events, records the results, then rolls out as usual', async () => {
+  const run = await rollouts.run(await rollouts.world({ scenario: 'healthy' }), newTestRequest({ smokeTest: SMOKE }));
+
+  expect(run.result.endState).toBe('Promoted');
+  expect(run.result.statesEntered.slice(0, 3)).toEqual(['Preflight', 'SmokeTest', 'Decide']);
+  const [smoke] = run.eventsOf('smoke-test');
+  expect(smoke.data).toMatchObject({ events: 2, passed: 2, failures: [], outcome: 'passed' });
+  // The smoke test ran before the first shift.
+  const types = run.events.map((e) => e.type);
+  expect(types.indexOf('smoke-test')).toBeLessThan(types.indexOf('shift-applied'));
+});
+
+it('rolls back a version that fails a test event before the alias ever carries it', async () => {
+  const world = await rollouts.world({ scenario: 'healthy', model: { smoke: { failEvents: [1], durationMs: 40, errorMessage: 'checkout config missing' } } });
+  const run = await rollouts.run(world, newTestRequest({ smokeTest: SMOKE }));
+
+  expect(run.result.endState).toBe('RolledBackOnSmokeTest');
+  expect(run.result.outcome).toBe('rolled-back');
+  expect(run.eventsOf('shift-applied')).toEqual([]);
+  // The alias history: its initial state, and nothing else, ever.
+  expect(world.fleet.history(ALIAS_KEY).map((h) => h.weightPercent)).toEqual([0]);
+  const [captured] = await capturedStates(run);
+  expect(world.fleet.state(ALIAS_KEY)).toMatchObject({ functionVersion: captured.stableVersion, additionalVersion: null });
+
+  const [smoke] = run.eventsOf('smoke-test');
+  expect(smoke.data).toMatchObject({ events: 2, passed: 1, outcome: 'failed', failures: [{ eventIndex: 1, errorType: 'Error', errorMessage: 'checkout config missing' }] });
+  const record = await world.ledger.requireRollout(run.result.rolloutId as string);
+  expect(record.status).toBe('ROLLED_BACK');
+  expect(record.outcome?.reason).toBe('smoke-test: smoke test failed: 1 of 2 event(s); event 1: function error (Unhandled): Error: checkout config missing');
+});
+
+it('in observe mode, records a failing smoke test and goes on', async () => {
+  const world = await rollouts.world({ scenario: 'healthy', model: { smoke: { failEvents: 'all', durationMs: 40, errorMessage: 'broken' } } });
+  const run = await rollouts.run(world, newTestRequest({ smokeTest: SMOKE, mode: 'observe', strategy: 'canary-10-5m' }));
+  expect(run.eventsOf('smoke-test')[0].data).toMatchObject({ outcome: 'failed', passed: 0 });
+  expect(run.eventsOf('shift-applied').length).toBeGreaterThan(0);
+});
