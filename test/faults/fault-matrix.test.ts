@@ -12,7 +12,7 @@ import { checkInvariants, INVARIANTS, runWithFault, TARGETS, type FaultRun, type
  */
 const ddb = useDynamoDbLocal();
 /** Runs in flight at once: DynamoDB Local works in its own process while a handler judges. */
-const CONCURRENCY = 6;
+const CONCURRENCY = 3;
 const ROLLBACK_STATES = new Set(['Rollback', 'RecordRollback']);
 
 async function inPool<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {

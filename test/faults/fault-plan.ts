@@ -147,8 +147,16 @@ export function faultLabel(fault: Fault): string {
 }
 
 /**
+ * At a middle call, one fault for each way the controller handles one: retried (throttling; a 5xx,
+ * a timeout and a reset take the same path), not retried (access denied), and a process that died
+ * after its call landed. At the first call and at every call, every kind.
+ */
+const MIDDLE_CALL_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['throttling', 'access-denied', 'conditional-check-failed', 'died-after-call']);
+
+/**
  * Every fault at every site the fault-free run reached: each applicable kind once at the first
- * call, once at a middle call when the site is called three times or more, and at every call.
+ * call and at every call, and once at a middle call (see MIDDLE_CALL_KINDS) when the site is
+ * called three times or more.
  */
 export function faultMatrix(callCounts: ReadonlyMap<string, number>, sites: readonly CallSite[]): Fault[] {
   const faults: Fault[] = [];
@@ -156,7 +164,7 @@ export function faultMatrix(callCounts: ReadonlyMap<string, number>, sites: read
     const count = callCounts.get(siteId(site)) ?? 0;
     for (const kind of faultKindsAt(site)) {
       faults.push({ site, kind, timing: 'first' });
-      if (count >= 3) faults.push({ site, kind, timing: 'nth', nth: Math.ceil(count / 2) });
+      if (count >= 3 && MIDDLE_CALL_KINDS.has(kind)) faults.push({ site, kind, timing: 'nth', nth: Math.ceil(count / 2) });
       faults.push({ site, kind, timing: 'every' });
     }
   }
