@@ -27,7 +27,8 @@ let endpoint: LocalEndpoint;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  endpoint = await startLocalEndpoint({ port: 0, speed: 600, model: scenarioByName('healthy'), onCall: (call) => calls.push(call) });
+  // Not faster: a loaded machine's pauses would become virtual minutes (see pipeline-cli.test.ts).
+  endpoint = await startLocalEndpoint({ port: 0, speed: 300, model: scenarioByName('healthy'), onCall: (call) => calls.push(call) });
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_') || key.startsWith('FLEDGE_')) delete process.env[key];
   Object.assign(process.env, { FLEDGE_ENDPOINT_URL: endpoint.url, AWS_ACCESS_KEY_ID: 'pipeline', AWS_SECRET_ACCESS_KEY: 'pipeline' });
 }, 60_000);

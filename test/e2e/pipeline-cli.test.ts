@@ -60,8 +60,9 @@ let ledger: Ledger;
 let sfn: SFNClient;
 
 beforeAll(async () => {
-  // 600 virtual seconds per wall second: a two-hour bake takes twelve seconds.
-  endpoint = await startEndpointProcess(['--speed', '600', '--scenario', files['traffic.json']]);
+  // 300 virtual seconds per wall second: a two-hour bake takes 24 seconds. Faster, and a loaded
+  // machine's pauses become whole virtual minutes the judge sees as a starved canary.
+  endpoint = await startEndpointProcess(['--speed', '300', '--scenario', files['traffic.json']]);
   const settings = { endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   ledger = new Ledger({ client: new DynamoDBClient(settings), tableName: LOCAL_LEDGER_TABLE, clock: systemClock });
   sfn = new SFNClient(settings);
