@@ -7,6 +7,7 @@ const app = new App();
 const context = controllerContext(app);
 new ControllerStack(app, context.stackName, {
   functions: context.functions,
+  hookFunctions: context.hookFunctions,
   appConfig: context.appConfig,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

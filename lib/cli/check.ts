@@ -20,7 +20,7 @@ import { targetKey } from '../domain/targets';
 import { awsCliCall, explainAwsError } from './aws-cli-errors';
 import { connectController, type Controller, type ControllerOptions } from './controller-access';
 import { EXIT, type CliIo } from './io';
-import { readJsonFile } from './validate';
+import { readRequestFile } from './request-file';
 
 export interface CheckOptions extends ControllerOptions {
   readonly file: string;
@@ -46,7 +46,7 @@ export interface CheckResult {
  * the traffic it measured. Exit 0 when a start would go ahead, 2 when it would be refused.
  */
 export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
-  const request = parseRolloutRequest(await readJsonFile(opts.file, 'rollout request'));
+  const request = parseRolloutRequest((await readRequestFile(opts.file)).request);
   const controller = await connectController(opts);
   const result = await inspect(controller, request);
   if (opts.json) io.out(JSON.stringify(result, null, 2));

@@ -12,7 +12,8 @@ import { checkWritableFile } from './output-file';
 import { scenarioOption } from './scenario-option';
 import { EXIT, type CliIo } from './io';
 import { TimelinePrinter } from './timeline';
-import { readJsonFile } from './validate';
+import { readRequestFile } from './request-file';
+import { LocalHookFunctions, parseLocalSection, type LocalSection } from '../local/hooks/local-hooks';
 
 export interface DemoOptions {
   /** A built-in scenario name or a traffic model JSON file. @default 'healthy' */
@@ -45,9 +46,10 @@ export async function demo(opts: DemoOptions, io: CliIo): Promise<number> {
   const scenarioName = opts.scenarioFile ?? opts.scenario ?? 'healthy';
   const model = scenarioOption(scenarioName, opts.scenarioFile !== undefined ? '--scenario-file' : '--scenario');
   const seed = opts.seed ?? 1;
-  const request = await demoRequest(opts);
+  const { request, local, dir } = await demoRequest(opts);
   // Refuse a bad request or report path here, with the field named, before starting anything.
   parseRolloutRequest(request);
+  const hooks = await LocalHookFunctions.load(local, dir);
   if (opts.report !== undefined) await checkWritableFile(opts.report, '--report');
 
   const say = opts.json ? () => undefined : io.out;
@@ -57,11 +59,12 @@ export async function demo(opts: DemoOptions, io: CliIo): Promise<number> {
 
   return withDynamoDbLocal(async (local) => {
     say(`DynamoDB Local up on ${local.endpoint} in ${((performance.now() - wallStart) / 1000).toFixed(1)} s`);
-    const world = await createLocalWorld({ client: local.client, model, seed, onLedgerEvent: (_id, event) => timeline.onEvent(event) });
+    const world = await createLocalWorld({ client: local.client, model, seed, hooks, onLedgerEvent: (_id, event) => timeline.onEvent(event) });
     const run = await runLocalRollout({
       request,
       deps: world.deps,
       clock: world.clock,
+      hookRuntime: world.hooks,
       onApprovalRequested: (rolloutId, control) => {
         const approved = (opts.gates ?? 'approve') === 'approve';
         void answerApproval(control, rolloutId, approved, { by: 'fledge demo', reason: `--gates ${approved ? 'approve' : 'reject'}` });
@@ -128,18 +131,38 @@ export function exitCodeOf(run: LocalRunResult): number {
   }
 }
 
-async function demoRequest(opts: DemoOptions): Promise<RolloutRequestInput> {
+/** The rollout to run, and the hook functions local mode runs for it. */
+async function demoRequest(opts: DemoOptions): Promise<{ request: RolloutRequestInput; local: LocalSection; dir: string }> {
   // `--request ''` is a path that cannot be read, not a missing option.
   if (opts.request !== undefined) {
     if (opts.strategy || opts.mode) throw new UsageError('--request already holds the strategy and mode; drop --strategy/--mode or edit the file');
-    return (await readJsonFile(opts.request, '--request')) as RolloutRequestInput;
+    const file = await readRequestFile(opts.request, '--request');
+    return { request: file.request as RolloutRequestInput, local: parseLocalSection(file.local, opts.request), dir: file.dir };
   }
   const strategy = opts.strategy ?? 'progressive';
   if (!(PRESET_NAMES as readonly string[]).includes(strategy)) {
     throw new UsageError(`unknown strategy "${strategy}": use one of ${PRESET_NAMES.join(', ')}, or --request with custom steps`);
   }
-  return { targets: [DEMO_TARGET], strategy: strategy as PresetName, mode: opts.mode ?? 'enforce', smokeTest: DEMO_SMOKE_TEST };
+  const request: RolloutRequestInput = { targets: [DEMO_TARGET], strategy: strategy as PresetName, mode: opts.mode ?? 'enforce', smokeTest: DEMO_SMOKE_TEST, hooks: DEMO_HOOKS };
+  return { request, local: DEMO_LOCAL_HOOKS, dir: process.cwd() };
 }
+
+/** The demo's lifecycle hooks: a check before any traffic, and one once the new version serves everything. */
+const DEMO_HOOKS: NonNullable<RolloutRequestInput['hooks']> = {
+  preTraffic: { functionName: 'orders-api-pre-traffic', timeoutSeconds: 120 },
+  postTraffic: { functionName: 'orders-api-post-traffic', timeoutSeconds: 300 },
+};
+
+/** Local mode runs these in place of the hook functions: simulated answers, in virtual time. */
+const DEMO_LOCAL_HOOKS: LocalSection = parseLocalSection(
+  {
+    hooks: {
+      'orders-api-pre-traffic': { simulate: 'Succeeded', reason: 'orders schema migration applied; downstream payments sandbox reachable', durationSeconds: 8 },
+      'orders-api-post-traffic': { simulate: 'Succeeded', reason: 'end-to-end checkout journey passed on version 42', durationSeconds: 45 },
+    },
+  },
+  'the demo request',
+);
 
 /** Three test events the demo's new version must answer before it gets any traffic. */
 const DEMO_SMOKE_TEST: NonNullable<RolloutRequestInput['smokeTest']> = {

@@ -7,7 +7,7 @@ import { parseRolloutRequest } from '../domain/rollout-request';
 import { targetKey } from '../domain/targets';
 import { UsageError } from './errors';
 import { EXIT, type CliIo } from './io';
-import { readJsonFile } from './validate';
+import { readRequestFile } from './request-file';
 
 export interface PlanOptions {
   readonly file: string;
@@ -27,7 +27,7 @@ const LOOKBACK_MINUTES = 60;
  * out and catches, and how long a healthy release takes. Offline: the traffic is what you say.
  */
 export async function plan(opts: PlanOptions, io: CliIo): Promise<number> {
-  const request = parseRolloutRequest(await readJsonFile(opts.file, 'rollout request'));
+  const request = parseRolloutRequest((await readRequestFile(opts.file)).request);
   if (opts.rps === undefined) throw new UsageError('fledge plan needs the traffic to plan for: give --rps N (requests per second to each target); in AWS, preflight measures it');
   const errorRate = opts.errorRate ?? 0.005;
   const slowRate = opts.slowRate ?? 0.0035;

@@ -5,7 +5,7 @@ import { awsCliCall } from './aws-cli-errors';
 import { connectController, consoleUrl, type ControllerOptions } from './controller-access';
 import { followRollout, printEnding } from './follow';
 import { EXIT, type CliIo } from './io';
-import { readJsonFile } from './validate';
+import { readRequestFile } from './request-file';
 
 export interface StartOptions extends ControllerOptions {
   readonly file: string;
@@ -25,7 +25,7 @@ export interface StartOptions extends ControllerOptions {
  * called), gives it an id if it has none, and starts the controller's state machine with it.
  */
 export async function start(opts: StartOptions, io: CliIo): Promise<number> {
-  const input = (await readJsonFile(opts.file, 'rollout request')) as Record<string, unknown>;
+  const input = (await readRequestFile(opts.file)).request as Record<string, unknown>;
   const request = parseRolloutRequest(input);
   const controller = await connectController(opts);
   const rolloutId = request.rolloutId ?? newRolloutId(new Date());

@@ -2,6 +2,8 @@ import type { LedgerEvent } from '../adapters/ledger';
 import type { JudgedPhase, TargetPlan } from '../domain/judge';
 import { renderPlanText } from '../domain/judge/plan-summary';
 import type { SignalResult, SignalStatus, Verdict } from '../domain/verdict';
+import { HOOK_LABEL } from '../controller/hook-call';
+import type { LifecycleEvent } from '../domain/lifecycle-hooks';
 
 /** One line per ledger event, as a rollout unfolds. Reads only what the ledger recorded. */
 export class TimelinePrinter {
@@ -36,6 +38,12 @@ export class TimelinePrinter {
       }
       case 'smoke-test':
         return this.smokeTest(d);
+      case 'hook-started':
+        return `${hookLabel(d)} ${String(d.functionName)} invoked, at ${String(d.weight)}% of traffic (timeout ${String(d.timeoutSeconds)} s)`;
+      case 'hook-finished': {
+        const line = `${hookLabel(d)} ${String(d.functionName)} ${String(d.reason)} ${this.dim(`(${String(d.durationSeconds)} s)`)}`;
+        return d.outcome === 'passed' ? this.green(line) : this.red(line);
+      }
       case 'shift-applied':
         return this.bold(`── step ${Number(d.stepIndex) + 1}/${this.steps.length} ${String(d.step)}: ${String(d.weight)}% of traffic on the new version`);
       case 'evaluation':
@@ -99,6 +107,10 @@ export class TimelinePrinter {
   private red = (t: string) => this.paint(31, t);
   private green = (t: string) => this.paint(32, t);
   private yellow = (t: string) => this.paint(33, t);
+}
+
+function hookLabel(d: Record<string, unknown>): string {
+  return HOOK_LABEL[d.lifecycleEvent as LifecycleEvent] ?? 'hook';
 }
 
 const STATUS_MARK: Record<SignalStatus, string> = { pass: '✓', continue: '…', fail: '✗', warn: '!', 'no-data': '?', skipped: '-' };

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { planRollout } from '../domain/plan';
 import { parseRolloutRequest } from '../domain/rollout-request';
 import { targetKey } from '../domain/targets';
-import { UsageError } from './errors';
+import { parseLocalSection } from '../local/hooks/local-hooks';
+import { readRequestFile } from './request-file';
 import { EXIT, type CliIo } from './io';
 
 export interface ValidateOptions {
@@ -12,7 +12,10 @@ export interface ValidateOptions {
 
 /** Checks a rollout request offline and shows the plan it would run. Refusals name the field. */
 export async function validate(opts: ValidateOptions, io: CliIo): Promise<number> {
-  const request = parseRolloutRequest(await readJsonFile(opts.file, 'rollout request'));
+  const file = await readRequestFile(opts.file);
+  const request = parseRolloutRequest(file.request);
+  // Checked too, so a mistake in it shows here rather than at the first local run.
+  if (file.local !== undefined) parseLocalSection(file.local, opts.file);
   const plan = planRollout(request);
   if (opts.json) {
     io.out(JSON.stringify({ valid: true, request, plan }, null, 2));
@@ -27,18 +30,4 @@ export async function validate(opts: ValidateOptions, io: CliIo): Promise<number
   if (plan.finalBakeSeconds > 0) io.out(`  final bake: ${plan.finalBakeSeconds / 60} min at 100%`);
   io.out(`  evaluations every ${plan.evaluationIntervalSeconds} s; false-rollback budget ${request.policy.falseRollbackBudget} for the whole rollout`);
   return EXIT.ok;
-}
-
-export async function readJsonFile(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(`${what} file ${file} is not valid JSON: ${(error as Error).message}`);
-  }
 }

@@ -4,14 +4,15 @@ import type { AppConfigScope } from './controller-permissions';
 
 export interface ControllerContext {
   readonly functions: string[];
+  readonly hookFunctions: string[];
   readonly appConfig: AppConfigScope[];
   readonly stackName: string;
 }
 
 /**
  * Reads the stack's configuration from cdk context:
- * `cdk deploy -c functions=orders-api,payments-api -c appconfig=abc1234/def5678,ghi9012`
- * (AppConfig as `application-id[/environment-id]`, comma-separated).
+ * `cdk deploy -c functions=orders-api,payments-api -c appconfig=abc1234/def5678,ghi9012 -c hooks=orders-smoke`
+ * (AppConfig as `application-id[/environment-id]`, comma-separated; `hooks`: the lifecycle hook functions).
  */
 export function controllerContext(app: App): ControllerContext {
   const appConfig = list(app, 'appconfig').map((entry): AppConfigScope => {
@@ -23,7 +24,7 @@ export function controllerContext(app: App): ControllerContext {
   if (functions.length === 0 && appConfig.length === 0) {
     throw new Error('fledge needs targets to deploy for: cdk deploy -c functions=my-fn[,other-fn] and/or -c appconfig=app-id[/env-id]');
   }
-  return { functions, appConfig, stackName: String(app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME) };
+  return { functions, hookFunctions: list(app, 'hooks'), appConfig, stackName: String(app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME) };
 }
 
 function list(app: App, key: string): string[] {

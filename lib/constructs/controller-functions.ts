@@ -13,6 +13,8 @@ import { HANDLER_NAMES, type HandlerName, type RolloutFunctions } from './rollou
 const ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
   preflight: 'preflight.ts',
   smokeTest: 'smoke-test.ts',
+  prepareHook: 'prepare-hook.ts',
+  checkHook: 'check-hook.ts',
   shift: 'shift.ts',
   evaluate: 'evaluate.ts',
   requestApproval: 'request-approval.ts',
@@ -27,6 +29,8 @@ const TIMEOUTS: Readonly<Record<HandlerName, Duration>> = {
   preflight: Duration.seconds(60),
   // The smoke test may take up to 240 s (smokeTestSchema), inside the task's 5 minutes.
   smokeTest: Duration.seconds(270),
+  prepareHook: Duration.seconds(30),
+  checkHook: Duration.seconds(30),
   shift: Duration.seconds(120),
   evaluate: Duration.seconds(60),
   requestApproval: Duration.seconds(30),
@@ -43,6 +47,8 @@ export interface ControllerFunctionsProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default - events are kept forever */
   readonly eventRetentionDays?: number;
+  /** The hook functions preflight accepts. @default - none */
+  readonly hookFunctions?: readonly string[];
 }
 
 /** One Lambda function per task state: Node.js 24 on arm64, Powertools logs, X-Ray tracing. */
@@ -55,6 +61,7 @@ export class ControllerFunctions extends Construct {
       [ENV.tableName]: props.tableName,
       [ENV.deploymentStrategyId]: props.deploymentStrategyId,
       ...(props.eventRetentionDays !== undefined ? { [ENV.eventRetentionDays]: String(props.eventRetentionDays) } : {}),
+      ...(props.hookFunctions?.length ? { [ENV.hookFunctions]: props.hookFunctions.join(',') } : {}),
     };
     const entries = HANDLER_NAMES.map((name) => {
       const fn = controllerFunction(this, name, { entry: ENTRY_FILES[name], timeout: TIMEOUTS[name], environment, logRetention: props.logRetention });

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { HandlerName } from './rollout-definition';
 
 /** What a controller function may do, beyond writing its logs and traces. */
-export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'invokeVersions' | 'metrics' | 'alarms';
+export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'invokeVersions' | 'readHooks' | 'metrics' | 'alarms';
 
 /**
  * Least privilege per function: each gets only what its handler's code calls. The IAM cross-check
@@ -12,8 +12,11 @@ export type Capability = 'ledger' | 'readTargets' | 'writeTargets' | 'invokeVers
  * fails if a call it makes is not allowed here.
  */
 export const HANDLER_CAPABILITIES: Readonly<Record<HandlerName, readonly Capability[]>> = {
-  preflight: ['ledger', 'readTargets', 'metrics', 'alarms'],
+  preflight: ['ledger', 'readTargets', 'readHooks', 'metrics', 'alarms'],
   smokeTest: ['ledger', 'invokeVersions'],
+  // The hook itself is invoked by the state machine (its role holds that grant); these only read and record.
+  prepareHook: ['ledger'],
+  checkHook: ['ledger'],
   shift: ['ledger', 'writeTargets'],
   evaluate: ['ledger', 'metrics', 'alarms'],
   requestApproval: ['ledger'],
@@ -41,6 +44,8 @@ export interface TargetScope {
   readonly appConfig: readonly AppConfigScope[];
   /** Id of the immediate deployment strategy the stack creates. */
   readonly deploymentStrategyId: string;
+  /** Functions rollouts may run as lifecycle hooks: names or unqualified function ARNs. */
+  readonly hookFunctions: readonly string[];
 }
 
 const LAMBDA_READ = ['lambda:GetAlias', 'lambda:GetFunctionConfiguration'];
@@ -66,6 +71,8 @@ export function grantsFor(scope: Construct, capability: Exclude<Capability, 'led
       return targetGrants(scope, targets, [...LAMBDA_READ, ...LAMBDA_WRITE], [...APPCONFIG_READ, ...APPCONFIG_WRITE]);
     case 'invokeVersions':
       return invokeGrants(scope, targets);
+    case 'readHooks':
+      return hookGrants(scope, targets.hookFunctions, ['lambda:GetFunctionConfiguration'], 'preflight reads only the configured hook functions');
     case 'metrics':
       return [
         {
@@ -117,6 +124,19 @@ function invokeGrants(scope: Construct, targets: TargetScope): Grant[] {
       wildcardReason: "only the configured functions; ':*' covers the version each rollout request names as its new version",
     },
   ];
+}
+
+/**
+ * A grant on the configured hook functions: preflight reads their configuration, the state machine
+ * invokes them. Both the function and ':*' (the version or alias a request may name).
+ */
+export function hookGrants(scope: Construct, hookFunctions: readonly string[], actions: string[], why: string): Grant[] {
+  if (hookFunctions.length === 0) return [];
+  const resources = hookFunctions.flatMap((fn) => {
+    const arn = functionArn(scope, fn);
+    return [arn, `${arn}:*`];
+  });
+  return [{ statement: new iam.PolicyStatement({ actions, resources }), wildcardReason: `${why}; ':*' covers the version or alias a request may name` }];
 }
 
 /**

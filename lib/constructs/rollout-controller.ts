@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS } from '../runtime/ledger-metrics';
 import { ControllerFunctions } from './controller-functions';
-import { grantsFor, HANDLER_CAPABILITIES, type AppConfigScope, type TargetScope } from './controller-permissions';
+import { grantsFor, HANDLER_CAPABILITIES, hookGrants, type AppConfigScope, type TargetScope } from './controller-permissions';
 import { acknowledgeWildcards, XRAY_REASON, XRAY_STATEMENT } from './nag-acknowledgements';
 import { LedgerTable } from './ledger-table';
 import { OutcomeNotifications } from './outcome-notifications';
@@ -52,6 +52,13 @@ export interface RolloutControllerProps {
    * @default - a new topic
    */
   readonly notificationTopic?: sns.ITopic;
+  /**
+   * Lambda functions rollouts may run as lifecycle hooks (a request's `hooks.preTraffic` and
+   * `hooks.postTraffic`): names, or unqualified ARNs. The state machine may invoke these, at any
+   * version or alias, and no other; preflight refuses a request that names another.
+   * @default - none
+   */
+  readonly hookFunctions?: readonly string[];
 }
 
 const FUNCTION_NAME_OR_ARN = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
@@ -77,7 +84,8 @@ export class RolloutController extends Construct {
 
   constructor(scope: Construct, id: string, props: RolloutControllerProps = {}) {
     super(scope, id);
-    const functionTargets = validateFunctions(props.functions ?? []);
+    const functionTargets = validateFunctions(props.functions ?? [], 'functions');
+    const hookFunctions = validateFunctions(props.hookFunctions ?? [], 'hookFunctions');
     const appConfigTargets = validateAppConfig(props.appConfig ?? []);
     if (functionTargets.length === 0 && appConfigTargets.length === 0) {
       throw new Error('RolloutController needs at least one Lambda function or AppConfig application to roll out (props.functions or props.appConfig)');
@@ -97,11 +105,13 @@ export class RolloutController extends Construct {
       deploymentStrategyId: this.deploymentStrategy.deploymentStrategyId,
       logRetention: props.logRetention,
       eventRetentionDays: props.eventRetentionDays,
+      hookFunctions,
     });
     const targets: TargetScope = {
       functions: functionTargets,
       appConfig: appConfigTargets,
       deploymentStrategyId: this.deploymentStrategy.deploymentStrategyId,
+      hookFunctions,
     };
     this.grantCapabilities(targets);
 
@@ -118,6 +128,11 @@ export class RolloutController extends Construct {
     }).stateMachine;
 
     this.acknowledgeStateMachineWildcards();
+    // Step Functions itself invokes the hooks (lambda:invoke), so the grant is the state machine's.
+    for (const { statement, wildcardReason } of hookGrants(this, hookFunctions, ['lambda:InvokeFunction'], 'the state machine invokes only the configured hook functions')) {
+      this.stateMachine.addToRolePolicy(statement);
+      if (wildcardReason) acknowledgeWildcards(this.stateMachine, statement, wildcardReason);
+    }
     this.pipelinePolicy = new PipelinePolicy(this, 'PipelinePolicy', { stateMachine: this.stateMachine, ledger: this.ledger, targets }).policy;
 
     this.topic = props.notificationTopic ?? new sns.Topic(this, 'Notifications', { displayName: 'fledge rollout outcomes', enforceSSL: true });
@@ -206,10 +221,10 @@ export class RolloutController extends Construct {
   }
 }
 
-function validateFunctions(functions: readonly string[]): string[] {
+function validateFunctions(functions: readonly string[], prop: string): string[] {
   for (const fn of functions) {
     if (!FUNCTION_NAME_OR_ARN.test(fn)) {
-      throw new Error(`functions: "${fn}" is not a Lambda function name or unqualified function ARN (no :alias or :version suffix)`);
+      throw new Error(`${prop}: "${fn}" is not a Lambda function name or unqualified function ARN (no :alias or :version suffix)`);
     }
   }
   return [...new Set(functions)];

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -13,12 +13,25 @@ import { APPROVAL_TIMEOUT_SECONDS } from '../domain/plan';
  * interpreter ignores JSONata.
  */
 
-export { HANDLER_DIED_ERRORS, HANDLER_NAMES, ROLLED_BACK_STATE, STATE, TASK_HANDLERS, TRANSIENT_ERRORS, type HandlerName } from './state-names';
+export { HANDLER_DIED_ERRORS, HANDLER_NAMES, HOOK_INVOKE_STATES, ROLLED_BACK_STATE, STATE, TASK_HANDLERS, TRANSIENT_ERRORS, type HandlerName } from './state-names';
 
 export type RolloutFunctions = Readonly<Record<HandlerName, IFunction>>;
 
 /** Lambda tasks must finish well inside this; locally an unset timeout would default to 60 s. */
 const TASK_TIMEOUT = Duration.minutes(5);
+
+/**
+ * What Lambda answers a hook invocation with when the fault is its own, not the hook's: throttling
+ * and service errors, worth trying again (Step Functions reports them as `Lambda.<exception>`).
+ * Lambda.Unknown is not among them: for a hook it means the function crashed or ran out of time.
+ */
+export const HOOK_RETRIED_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+];
 
 export interface RolloutDefinitionProps {
   readonly functions: RolloutFunctions;
@@ -129,22 +142,75 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     resultPath: '$.error',
   }).next(rollback);
 
+  const decide = new sfn.Choice(scope, STATE.decide);
+
+  /**
+   * One lifecycle hook: a task of fledge's prepares the call, Step Functions invokes the user's
+   * function itself (so a hook may run its full 15 minutes, and costs no Lambda time of fledge's
+   * while it does), and another task judges the answer, or the error the invocation ended in, and
+   * records it. Returns the chain's entry, which skips it all when the request names no such hook.
+   */
+  const hookChain = (event: 'preTraffic' | 'postTraffic', names: HookStateNames, next: sfn.IChainable, onlyIf?: sfn.Condition) => {
+    const prepare = toRollback(
+      invoke(names.prepare, fns.prepareHook, { payload: sfn.TaskInput.fromObject({ lifecycleEvent: event, cursor: sfn.JsonPath.entirePayload }) }),
+    );
+    const call = new sfn.CustomState(scope, names.invoke, {
+      stateJson: {
+        Type: 'Task',
+        Comment: `Invokes the request's ${event} hook function and waits for its answer`,
+        Resource: `arn:${Stack.of(scope).partition}:states:::lambda:invoke`,
+        Parameters: { 'FunctionName.$': '$.FunctionName', 'Payload.$': '$.Payload' },
+        // Resolves against the state's input (AWS) and against the Parameters (the local interpreter) alike: see HookCall.
+        TimeoutSecondsPath: '$.Payload.timeoutSeconds',
+        ResultSelector: { 'response.$': '$.Payload' },
+        ResultPath: '$.hookResult',
+      },
+    });
+    // A hook may run twice when Lambda throttles it: hooks must be safe to repeat, as smoke events are.
+    call.addRetry({ errors: HOOK_RETRIED_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+    const check = toRollback(invoke(names.check, fns.checkHook));
+    // Every way the call can end, answered or not, is judged and recorded by the check.
+    call.addCatch(check, { errors: ['States.ALL'], resultPath: '$.hookResult' });
+    prepare.next(call);
+    call.next(check);
+    const conditions = [sfn.Condition.isPresent(`$.hooks.${event}`), ...(onlyIf ? [onlyIf] : [])];
+    const configured = conditions.length > 1 ? sfn.Condition.and(...conditions) : conditions[0];
+    return { entry: new sfn.Choice(scope, names.has).when(configured, prepare).otherwise(next), check };
+  };
+
+  // Before any weight moves, once the smoke test passed: the request's own check of the new versions.
+  const preTraffic = hookChain(
+    'preTraffic',
+    { has: STATE.hasPreTrafficHook, prepare: STATE.preparePreTrafficHook, invoke: STATE.preTrafficHook, check: STATE.checkPreTrafficHook },
+    decide,
+    sfn.Condition.stringEquals('$.decision', 'advance'),
+  );
+  preTraffic.check.next(decide);
+  // After the release holds all the traffic and passed its judgment, before the outcome is written.
+  const postTraffic = hookChain(
+    'postTraffic',
+    { has: STATE.hasPostTrafficHook, prepare: STATE.preparePostTrafficHook, invoke: STATE.postTrafficHook, check: STATE.checkPostTrafficHook },
+    finalize,
+  );
+  postTraffic.check.next(
+    new sfn.Choice(scope, STATE.afterPostTrafficHook).when(sfn.Condition.stringEquals('$.decision', 'rollback'), rollback).otherwise(finalize),
+  );
+
   const routes: Record<Decision, sfn.IChainable> = {
     wait,
     advance: shift,
     'await-approval': awaitApproval,
     promote,
-    finalize,
+    finalize: postTraffic.entry,
     rollback,
   };
-  const decide = new sfn.Choice(scope, STATE.decide);
   for (const [decision, next] of Object.entries(routes)) {
     decide.when(sfn.Condition.stringEquals('$.decision', decision), next);
   }
   decide.otherwise(unknownDecision);
 
   preflight.next(smokeTest);
-  smokeTest.next(decide);
+  smokeTest.next(preTraffic.entry);
   shift.next(decide);
   wait.next(evaluate);
   evaluate.next(decide);
@@ -153,4 +219,11 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   finalize.next(new sfn.Succeed(scope, STATE.promoted));
 
   return preflight;
+}
+
+interface HookStateNames {
+  readonly has: string;
+  readonly prepare: string;
+  readonly invoke: string;
+  readonly check: string;
 }

@@ -15,8 +15,18 @@ export interface ControllerDeps {
   readonly alarms: AlarmSource;
   /** Sends the smoke test's events straight to a version. */
   readonly invoker: SmokeInvoker;
+  /** Whether a lifecycle hook the request names can run, checked at preflight. */
+  readonly hookFunctions: HookFunctions;
   readonly ledger: Ledger;
   readonly clock: Clock;
+}
+
+/**
+ * Preflight's check of a hook function the request names. Throws PreconditionError saying why it
+ * cannot run (not configured for this controller, missing, broken); Step Functions itself invokes it.
+ */
+export interface HookFunctions {
+  check(functionName: string): Promise<void>;
 }
 
 /** What the notify function touches: the ledger, read only, and where outcome messages go. */

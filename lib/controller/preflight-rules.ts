@@ -1,6 +1,9 @@
 import type { AlarmSource } from '../adapters/metrics/metric-provider';
 import type { FiringAlarm } from '../domain/aggregates';
+import { PreconditionError } from '../domain/errors';
+import { LIFECYCLE_EVENTS } from '../domain/lifecycle-hooks';
 import type { RolloutRequest } from '../domain/rollout-request';
+import type { HookFunctions } from './dependencies';
 
 /**
  * The rules by which preflight refuses a start, apart from each router's own (captured state) and
@@ -27,4 +30,21 @@ export function alarmRefusal(firing: readonly FiringAlarm[], request: RolloutReq
 export function trafficRefusal(shortfalls: readonly string[], request: RolloutRequest): string | undefined {
   if (shortfalls.length === 0 || request.policy.insufficientTraffic !== 'refuse') return undefined;
   return `the traffic cannot support this strategy (policy insufficientTraffic=refuse): ${shortfalls.join('; ')}; raise the weights or the bakes (fledge plan shows what they establish), or set insufficientTraffic=warn to start anyway`;
+}
+
+/**
+ * Every lifecycle hook the request names must be able to run; one that cannot would only fail
+ * once the rollout is under way (after the smoke test, or at 100%). The refusal names the field.
+ */
+export async function checkHooks(hookFunctions: HookFunctions, request: RolloutRequest): Promise<void> {
+  for (const event of LIFECYCLE_EVENTS) {
+    const hook = request.hooks?.[event];
+    if (!hook) continue;
+    try {
+      await hookFunctions.check(hook.functionName);
+    } catch (error) {
+      if (!(error instanceof PreconditionError)) throw error;
+      throw new PreconditionError(`hooks.${event}.functionName: ${error.message}`, { cause: error });
+    }
+  }
 }

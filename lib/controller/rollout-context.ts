@@ -8,6 +8,7 @@ import type { RolloutPlan } from '../domain/plan';
 import { parseRolloutRequest, type RolloutRequest } from '../domain/rollout-request';
 import type { Target } from '../domain/targets';
 import { oneLine } from '../domain/text';
+import { LIFECYCLE_EVENTS } from '../domain/lifecycle-hooks';
 
 /** What preflight measured about the stable version, for judging against. */
 export interface BaselineProfile {
@@ -58,14 +59,21 @@ export function cursorFor(
   ctx: RolloutContext,
   fields: Pick<RolloutCursor, 'stepIndex' | 'phase' | 'phaseStartedAt' | 'decision'> & Partial<RolloutCursor>,
 ): RolloutCursor {
+  const hooks = configuredHooks(ctx.request);
   return {
     rolloutId: ctx.record.rolloutId,
     waitSeconds: ctx.plan.evaluationIntervalSeconds,
     targets: ctx.targets,
+    ...(hooks ? { hooks } : {}),
     ...fields,
   };
 }
 
+/** Which hooks the request names, as the cursor carries them; undefined when it names none. */
+function configuredHooks(request: RolloutRequest): RolloutCursor['hooks'] {
+  const names = LIFECYCLE_EVENTS.filter((event) => request.hooks?.[event] !== undefined);
+  return names.length > 0 ? Object.fromEntries(names.map((event) => [event, true as const])) : undefined;
+}
 
 /** The weight fledge set for the step at `stepIndex`: 0 before the first shift. */
 export function weightInEffect(ctx: RolloutContext, stepIndex: number): number {

@@ -1,4 +1,5 @@
 import type { RestoreResult, TargetToRestore } from './captured-state';
+import type { HookEvent, HookTaskResult, LifecycleEvent } from './lifecycle-hooks';
 
 /**
  * The state machine's payload between states. Kept small on purpose: Step Functions caps payloads
@@ -7,7 +8,7 @@ import type { RestoreResult, TargetToRestore } from './captured-state';
  */
 export type Decision = 'wait' | 'advance' | 'await-approval' | 'promote' | 'finalize' | 'rollback';
 
-export type RollbackReason = 'verdict-failed' | 'aborted' | 'inconclusive' | 'approval-rejected' | 'smoke-test' | 'error';
+export type RollbackReason = 'verdict-failed' | 'aborted' | 'inconclusive' | 'approval-rejected' | 'smoke-test' | 'pre-traffic-hook' | 'post-traffic-hook' | 'error';
 
 export type Phase = 'step' | 'final-bake';
 
@@ -36,6 +37,28 @@ export interface RolloutCursor {
    * traffic from this alone, so a ledger that throttles or is unreachable cannot keep a bad version live.
    */
   readonly targets: readonly TargetToRestore[];
+  /** The lifecycle hooks the request names: the state machine skips the others without a task. */
+  readonly hooks?: Readonly<Partial<Record<LifecycleEvent, true>>>;
+}
+
+/**
+ * The cursor through a hook: PrepareXHook adds the call, the hook's task adds `hookResult` (its
+ * answer, or its Catch's error), CheckXHook judges it and returns a plain cursor.
+ */
+export interface HookCursor extends RolloutCursor, HookCall {
+  readonly hookResult?: HookTaskResult;
+}
+
+/**
+ * One hook invocation. The first two fields are named as Lambda's Invoke parameters, and sit at
+ * the top of the state's input, because the task reads the hook's timeout at
+ * `$.Payload.timeoutSeconds`: a path that resolves against the state's input, where AWS resolves
+ * TimeoutSecondsPath, and against its Parameters, where the local interpreter does.
+ */
+export interface HookCall {
+  readonly FunctionName: string;
+  readonly Payload: HookEvent;
+  readonly hookStartedAt: string;
 }
 
 /** The input of RecordRollback: the cursor, with what Rollback did, or the error it gave up with. */

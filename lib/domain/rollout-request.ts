@@ -3,6 +3,7 @@ import { oneOfByInput, parseOrThrow, printableString } from './validation';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy';
 import { strategySchema } from './strategies';
 import { smokeTargetOf, smokeTestSchema } from './smoke-test';
+import { hooksSchema } from './lifecycle-hooks';
 import { targetKey, targetSchema } from './targets';
 
 /** A rollout id: also the execution's name, so it keeps within Step Functions' rules for those. */
@@ -41,6 +42,8 @@ export const rolloutRequestSchema = z
     force: z.boolean().default(false),
     /** Test events for the new versions, sent before any traffic moves (see smoke-test.ts). */
     smokeTest: smokeTestSchema.optional(),
+    /** Functions of the user's run before any traffic moves and after the release takes it all (see lifecycle-hooks.ts). */
+    hooks: hooksSchema.optional(),
   })
   .superRefine((req, ctx) => {
     const bytes = jsonBytes(req);

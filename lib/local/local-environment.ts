@@ -3,6 +3,7 @@ import { createLedgerTable, Ledger, type LedgerEvent } from '../adapters/ledger'
 import type { ControllerDeps } from '../controller/dependencies';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { SimulatedAlarmSource, SimulatedFleet, SimulatedMetricProvider, SimulatedSmokeInvoker, simulatedTrafficRouters, type TrafficModel } from './fleet';
+import { LocalHookFunctions } from './hooks/local-hooks';
 import { VirtualClock, type PacedClock } from './virtual-clock';
 
 export interface LocalWorld<C extends PacedClock = VirtualClock> {
@@ -11,6 +12,8 @@ export interface LocalWorld<C extends PacedClock = VirtualClock> {
   readonly alarms: SimulatedAlarmSource;
   readonly clock: C;
   readonly ledger: Ledger;
+  /** The hook functions the request file's local section defines; preflight checks against them, the hook states run them. */
+  readonly hooks: LocalHookFunctions;
 }
 
 export interface LocalWorldOptions<C extends PacedClock = VirtualClock> {
@@ -23,6 +26,8 @@ export interface LocalWorldOptions<C extends PacedClock = VirtualClock> {
   readonly clock?: C;
   /** Sees every ledger event as it is written: the demo's live timeline. */
   readonly onLedgerEvent?: (rolloutId: string, event: LedgerEvent) => void;
+  /** @default - none: a request that names a hook is refused */
+  readonly hooks?: LocalHookFunctions;
 }
 
 let tables = 0;
@@ -38,15 +43,17 @@ export async function createLocalWorld<C extends PacedClock = VirtualClock>(opti
   const ledger = new Ledger({ client: options.client, tableName, clock, onEvent: options.onLedgerEvent });
   const fleet = new SimulatedFleet({ model: options.model, seed: options.seed, clock });
   const alarms = new SimulatedAlarmSource();
+  const hooks = options.hooks ?? LocalHookFunctions.none();
   const deps: ControllerDeps = {
     routers: simulatedTrafficRouters(fleet),
     metrics: new SimulatedMetricProvider(fleet),
     invoker: new SimulatedSmokeInvoker(fleet),
+    hookFunctions: hooks,
     alarms,
     ledger,
     clock,
   };
-  return { deps, fleet, alarms, clock, ledger };
+  return { deps, fleet, alarms, clock, ledger, hooks };
 }
 
 /** Starts DynamoDB Local for the duration of `work`, and always stops it. */

@@ -9,11 +9,15 @@ import { makeRecordRollbackHandler } from '../../functions/record-rollback';
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
 import { makeSmokeTestHandler } from '../../functions/smoke-test';
+import { makePrepareHookHandler } from '../../functions/prepare-hook';
+import { makeCheckHookHandler } from '../../functions/check-hook';
 import type { AslDefinition } from '../constructs/asl';
-import { ROLLED_BACK_STATE, STATE, TASK_HANDLERS, type HandlerName } from '../constructs/state-names';
+import { HOOK_INVOKE_STATES, ROLLED_BACK_STATE, STATE, TASK_HANDLERS, type HandlerName } from '../constructs/state-names';
 import type { ControlDeps } from '../controller/control';
 import type { ControllerDeps } from '../controller/dependencies';
 import type { RolloutCursor } from '../domain/cursor';
+import { LocalHookFunctions } from './hooks/local-hooks';
+import { localHookTask, type HookRuntime, type LambdaInvokeTaskInput } from './hooks/hook-task';
 import { LocalTaskTokens } from './local-task-tokens';
 import { localRolloutDefinition, LOCAL_ACCOUNT, LOCAL_REGION } from './local-definition';
 import { installPolyfills } from './polyfills';
@@ -67,6 +71,11 @@ export interface LocalRunOptions {
   readonly onStateExited?: (update: StateUpdate) => void;
   /** Sees every event of the interpreter, stamped with the clock: an execution history. */
   readonly onEventLog?: (event: InterpreterEvent, at: Date) => void;
+  /**
+   * What the hook states invoke, where Step Functions would invoke the request's hook functions.
+   * @default - no hook functions (preflight refuses a request that names one, with the same default deps)
+   */
+  readonly hookRuntime?: HookRuntime;
 }
 
 /** A running local execution. */
@@ -125,6 +134,10 @@ export function startLocalRollout(options: LocalRunOptions): LocalExecution {
       return { Payload: (await handlers[handlerName](payload as never)) as never };
     };
   }
+  const hookTask = localHookTask(options.hookRuntime ?? LocalHookFunctions.none(), clock);
+  for (const stateName of Object.keys(HOOK_INVOKE_STATES)) {
+    taskHandlers[stateName] = async (input) => (await hookTask(input as unknown as LambdaInvokeTaskInput)) as never;
+  }
 
   /** The interpreter stamps $$.Execution.StartTime with the wall clock; a local execution starts on its own clock. */
   function executionStartedHere(payload: unknown): unknown {
@@ -155,7 +168,7 @@ export function startLocalRollout(options: LocalRunOptions): LocalExecution {
     overrides: {
       taskResourceLocalHandlers: taskHandlers,
       waitTimeOverrides: Object.fromEntries(waitStates.map(([name]) => [name, 0])),
-      retryIntervalOverrides: Object.fromEntries(Object.keys(TASK_HANDLERS).map((name) => [name, 0])),
+      retryIntervalOverrides: Object.fromEntries([...Object.keys(TASK_HANDLERS), ...Object.keys(HOOK_INVOKE_STATES)].map((name) => [name, 0])),
     },
     context: {
       Execution: { Id: executionId, Name: executionName },
@@ -224,6 +237,8 @@ function makeHandlers(deps: ControllerDeps) {
   return {
     preflight: makePreflightHandler(deps),
     smokeTest: makeSmokeTestHandler(deps),
+    prepareHook: makePrepareHookHandler(deps),
+    checkHook: makeCheckHookHandler(deps),
     shift: makeShiftHandler(deps),
     evaluate: makeEvaluateHandler(deps),
     requestApproval: makeRequestApprovalHandler(deps),

@@ -11,9 +11,10 @@ import { CloudWatchMetricProvider } from '../adapters/metrics/cloudwatch-metric-
 import { AppConfigFlagRouter, type AppConfigFlagRouterProps } from '../adapters/traffic/appconfig-flag-router';
 import { LambdaAliasRouter } from '../adapters/traffic/lambda-alias-router';
 import { LambdaInvoker } from '../adapters/invoke/lambda-invoker';
+import { LambdaHookFunctions } from '../adapters/invoke/lambda-hook-functions';
 import type { ControllerDeps, NotifyDeps } from '../controller/dependencies';
 import { systemClock } from '../domain/clock';
-import { ENV, optionalNumberEnv, requiredEnv } from './env';
+import { ENV, listEnv, optionalNumberEnv, requiredEnv } from './env';
 
 /** The AWS SDK clients the controller uses. Tests pass mocked ones; Lambda builds real ones. */
 export interface AwsClients {
@@ -72,6 +73,7 @@ export function awsControllerDeps(
     },
     metrics: new CloudWatchMetricProvider({ client: clients.cloudWatch }),
     invoker: new LambdaInvoker({ client: clients.lambda }),
+    hookFunctions: new LambdaHookFunctions({ client: clients.lambda, configured: listEnv(ENV.hookFunctions, env) }),
     alarms: new CloudWatchAlarmSource({ client: clients.cloudWatch }),
     ledger: new Ledger({
       client: clients.dynamoDb,

@@ -3,6 +3,8 @@ export const ENV = {
   tableName: 'FLEDGE_TABLE_NAME',
   deploymentStrategyId: 'FLEDGE_DEPLOYMENT_STRATEGY_ID',
   eventRetentionDays: 'FLEDGE_EVENT_RETENTION_DAYS',
+  /** The hook functions the state machine may invoke, comma-separated: preflight refuses any other. */
+  hookFunctions: 'FLEDGE_HOOK_FUNCTIONS',
   /** Only the notify function's: where outcome messages go. */
   topicArn: 'FLEDGE_TOPIC_ARN',
 } as const;
@@ -20,4 +22,12 @@ export function optionalNumberEnv(name: string, env: NodeJS.ProcessEnv = process
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${value}"`);
   return n;
+}
+
+/** A comma-separated list; empty when the variable is unset. */
+export function listEnv(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

@@ -3,6 +3,7 @@ import type { CapturedState } from '../../lib/adapters/traffic/traffic-router';
 import type { ControllerDeps } from '../../lib/controller/dependencies';
 import { parseTrafficModel, scenarioByName, type TrafficModel, type TrafficModelInput } from '../../lib/local/fleet';
 import { createLocalWorld, type LocalWorld } from '../../lib/local/local-environment';
+import type { LocalHookFunctions } from '../../lib/local/hooks/local-hooks';
 import { runLocalRollout, type LocalRunOptions, type LocalRunResult } from '../../lib/local/local-runner';
 import { useDynamoDbLocal } from './dynamodb';
 
@@ -11,6 +12,8 @@ export interface WorldOptions {
   /** Fields merged over the scenario's traffic model. */
   readonly model?: Partial<TrafficModelInput>;
   readonly seed?: number;
+  /** The hook functions the world knows. @default - none */
+  readonly hooks?: LocalHookFunctions;
 }
 
 export interface RolloutRun {
@@ -28,7 +31,7 @@ export function useLocalRollouts() {
   const ddb = useDynamoDbLocal();
 
   async function world(opts: WorldOptions = {}): Promise<LocalWorld> {
-    return createLocalWorld({ client: ddb.client, model: modelOf(opts), seed: opts.seed ?? 1 });
+    return createLocalWorld({ client: ddb.client, model: modelOf(opts), seed: opts.seed ?? 1, hooks: opts.hooks });
   }
 
   async function run(
@@ -37,7 +40,7 @@ export function useLocalRollouts() {
     extra: Partial<Omit<LocalRunOptions, 'request' | 'deps' | 'clock'>> & { deps?: Partial<ControllerDeps> } = {},
   ): Promise<RolloutRun> {
     const { deps, ...rest } = extra;
-    const result = await runLocalRollout({ request, deps: { ...w.deps, ...deps }, clock: w.clock, ...rest });
+    const result = await runLocalRollout({ request, deps: { ...w.deps, ...deps }, clock: w.clock, hookRuntime: w.hooks, ...rest });
     const events = result.rolloutId ? await w.ledger.listEvents(result.rolloutId) : [];
     return { result, world: w, events, eventsOf: (type) => events.filter((e) => e.type === type) };
   }

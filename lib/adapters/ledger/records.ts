@@ -27,6 +27,8 @@ export const CONTROLLABLE_STATUSES: readonly RolloutStatus[] = ['IN_PROGRESS', '
 export const EVENT_TYPES = [
   'preflight',
   'smoke-test',
+  'hook-started',
+  'hook-finished',
   'step-started',
   'shift-applied',
   'evaluation',
