@@ -8,6 +8,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['Lambda functions and AppConfig', {}],
     ['Lambda functions only', { appConfig: [] }],
     ['AppConfig only', { functions: [] }],
+    ['Lambda functions with lifecycle hooks', { hookFunctions: ['orders-smoke-check', 'orders-journey'] }],
   ])('finds nothing unacknowledged in a stack for %s', (_what, props) => {
     const { app, stack } = newTestStack(props);
     const report = new AwsSolutionsChecks(app).validateScope(stack);

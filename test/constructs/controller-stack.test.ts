@@ -132,6 +132,47 @@ describe('ControllerStack', () => {
     });
   });
 
+  describe('lifecycle hooks', () => {
+    const hooked = newTestStack({ functions: ['orders-api'], hookFunctions: ['orders-smoke-check', 'arn:aws:lambda:eu-west-1:123456789012:function:orders-journey'] });
+    const hookResources = [
+      fnArn('orders-smoke-check'),
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:eu-west-1:123456789012:function:orders-smoke-check:*']] },
+      'arn:aws:lambda:eu-west-1:123456789012:function:orders-journey',
+      'arn:aws:lambda:eu-west-1:123456789012:function:orders-journey:*',
+    ];
+    const stateMachineStatements = (t: typeof template) =>
+      Object.values(t.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('StateMachineRole'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+
+    it("lets the state machine invoke the configured hook functions (any version or alias), since Step Functions itself calls them", () => {
+      expect(stateMachineStatements(hooked.template)).toContainEqual(expect.objectContaining({ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: hookResources }));
+    });
+
+    it('lets preflight, and no other function, read the hook functions, to refuse one that is missing', () => {
+      for (const handler of HANDLER_NAMES) {
+        const onHooks = statementsOf(hooked.stack, handler).filter((s) => JSON.stringify(s.Resource).includes('orders-smoke-check'));
+        if (handler === 'preflight') expect(onHooks).toEqual([expect.objectContaining({ Action: 'lambda:GetFunctionConfiguration', Resource: hookResources })]);
+        else expect({ handler, onHooks }).toEqual({ handler, onHooks: [] });
+      }
+    });
+
+    it('tells the functions which hook functions preflight accepts', () => {
+      const variables = Object.values(hooked.template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables as Record<string, unknown>);
+      expect(variables.filter((v) => v.FLEDGE_HOOK_FUNCTIONS === 'orders-smoke-check,arn:aws:lambda:eu-west-1:123456789012:function:orders-journey')).toHaveLength(HANDLER_NAMES.length);
+    });
+
+    it('grants nothing on hooks when none are configured', () => {
+      expect(JSON.stringify(stateMachineStatements(template))).not.toMatch(/smoke-check|journey/);
+      const variables = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables as Record<string, unknown>);
+      expect(variables.some((v) => 'FLEDGE_HOOK_FUNCTIONS' in v)).toBe(false);
+    });
+
+    it('refuses a qualified hook function, naming the prop', () => {
+      expect(() => newTestStack({ hookFunctions: ['orders-smoke-check:live'] })).toThrow(/hookFunctions: "orders-smoke-check:live" is not a Lambda function name or unqualified function ARN/);
+    });
+  });
+
   describe('around the rollout', () => {
     it('creates an immediate AppConfig deployment strategy', () => {
       template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {

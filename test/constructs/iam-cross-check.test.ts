@@ -13,6 +13,8 @@ import { makeRecordRollbackHandler } from '../../functions/record-rollback';
 import { makeRollbackHandler } from '../../functions/rollback';
 import { makeShiftHandler } from '../../functions/shift';
 import { makeSmokeTestHandler } from '../../functions/smoke-test';
+import { makePrepareHookHandler } from '../../functions/prepare-hook';
+import { makeCheckHookHandler } from '../../functions/check-hook';
 import { createLedgerTable } from '../../lib/adapters/ledger';
 import { EXECUTION_STATUS_CHANGE } from '../../lib/controller/execution-event';
 import type { RolloutCursor } from '../../lib/domain/cursor';
@@ -40,7 +42,8 @@ import { deployedRole, functionRoles, logicalIdOf, policiesOfRole, policyDocumen
  */
 const ddb = useDynamoDbLocal();
 const TABLE = 'fledge-iam-ledger';
-const { stack, template } = newTestStack({ functions: ['orders-api'], appConfig: [{ application: APP, environment: APPCONFIG_ENV }] });
+const HOOK = 'orders-smoke-check';
+const { stack, template } = newTestStack({ functions: ['orders-api'], appConfig: [{ application: APP, environment: APPCONFIG_ENV }], hookFunctions: [HOOK] });
 
 const TOPIC = `arn:aws:sns:${TEST_ENV.region}:${TEST_ENV.account}:fledge-outcomes`;
 const STATE_MACHINE = `arn:aws:states:${TEST_ENV.region}:${TEST_ENV.account}:stateMachine:fledge-rollout`;
@@ -90,7 +93,7 @@ async function recordHandlerCalls(): Promise<Map<string, RecordedCall[]>> {
   );
   const deps = awsControllerDeps(
     { lambda: new LambdaClient({}), appConfig: new AppConfigClient({}), cloudWatch: new CloudWatchClient({}), dynamoDb: client },
-    { env: { [ENV.tableName]: TABLE, [ENV.deploymentStrategyId]: STRATEGY }, appConfigPolling: { pollIntervalMs: 1, sleep: async () => undefined } },
+    { env: { [ENV.tableName]: TABLE, [ENV.deploymentStrategyId]: STRATEGY, [ENV.hookFunctions]: HOOK }, appConfigPolling: { pollIntervalMs: 1, sleep: async () => undefined } },
   );
   const collectMocked = () => {
     for (const [service, mock] of [['lambda', lambda], ['appconfig', appconfig], ['cloudwatch', cloudwatch], ['sns', sns]] as const) {
@@ -117,6 +120,7 @@ async function recordHandlerCalls(): Promise<Map<string, RecordedCall[]>> {
     ],
     strategy: { steps: [{ weight: 10, minBakeSeconds: 0, maxBakeSeconds: 600, approval: true }] },
     smokeTest: { events: [{ payload: { path: '/health' } }] },
+    hooks: { preTraffic: { functionName: HOOK }, postTraffic: { functionName: `${HOOK}:live` } },
     policy: {
       alarms: ['orders-api-errors'],
       customMetrics: [{ name: 'cartErrors', namespace: 'Shop', metricName: 'CartErrors', versionDimension: 'Version', max: 5 }],
@@ -129,7 +133,10 @@ async function recordHandlerCalls(): Promise<Map<string, RecordedCall[]>> {
 
   const promoted = await as('preflight', () => preflight({ request: { ...request, rolloutId: 'iam-promoted' }, executionId: executionArn('iam-promoted') }));
   const smoked = await as('smokeTest', () => makeSmokeTestHandler(deps)(promoted));
-  const shifted = await as('shift', () => shift(smoked));
+  // The hook itself is invoked by the state machine (checked below against its role); these two read and record.
+  const prepared = await as('prepareHook', () => makePrepareHookHandler(deps)({ lifecycleEvent: 'preTraffic', cursor: smoked }));
+  const checked = await as('checkHook', () => makeCheckHookHandler(deps)({ ...prepared, hookResult: { response: { status: 'Succeeded' } } }));
+  const shifted = await as('shift', () => shift(checked));
   const evaluated: RolloutCursor = await as('evaluate', () => evaluate(shifted));
   await as('requestApproval', () => makeRequestApprovalHandler(deps)({ cursor: evaluated, taskToken: 'token-1' }));
   const finalBake = await as('promote', () => makePromoteHandler(deps)(evaluated));
@@ -228,5 +235,32 @@ describe('IAM cross-check: every call a function makes is allowed by its synthes
 
   it.each(functionIds)('%s: without the action a call needs, the simulator denies the call', async (_name, id) => {
     expect(await allowedWithoutTheirAction(deployedRoleOf(id), requests.get(id) ?? [])).toEqual([]);
+  });
+
+  it("lets preflight read the configured hook function, which it checks before anything moves", () => {
+    const preflight = requests.get(logicalIdOf(FUNCTIONS.preflight)) ?? [];
+    expect(preflight.map((r) => `${r.action} ${r.resource}`)).toContain(`lambda:GetFunctionConfiguration arn:aws:lambda:${TEST_ENV.region}:${TEST_ENV.account}:function:${HOOK}`);
+  });
+});
+
+describe("IAM cross-check: the state machine's own lambda:invoke of the hooks", () => {
+  const stateMachineRole = () => deployedRole(template, logicalIdOf(stack.controller.stateMachine.role), { ...TEST_ENV, references: {} });
+  /** The Invoke Step Functions makes from a hook state's Parameters, for a request naming `functionName`. */
+  const hookInvoke = (functionName: string) =>
+    iamRequestsOf({ service: 'lambda', command: 'InvokeCommand', input: { FunctionName: functionName, Payload: '{}' } }, { region: TEST_ENV.region, account: TEST_ENV.account });
+
+  it('allows the configured hook function, unqualified, at a version or at an alias', async () => {
+    const requests = (await Promise.all([HOOK, `${HOOK}:7`, `${HOOK}:live`].map(hookInvoke))).flat();
+    expect(requests.map((r) => r.resource)).toEqual([7, 7, 7].map((_, i) => `arn:aws:lambda:${TEST_ENV.region}:${TEST_ENV.account}:function:${HOOK}${['', ':7', ':live'][i]}`));
+    expect(await deniedRequests(stateMachineRole(), requests)).toEqual([]);
+    expect(await allowedWithoutTheirAction(stateMachineRole(), requests)).toEqual([]);
+  });
+
+  it("denies any other function, the rollout's own targets included: a request naming one is refused at preflight, and could not invoke it anyway", async () => {
+    const denied = await deniedRequests(stateMachineRole(), [...(await hookInvoke('payments-admin')), ...(await hookInvoke('orders-api:42'))]);
+    expect(denied.map((d) => d.split(' (from')[0])).toEqual([
+      'lambda:InvokeFunction on arn:aws:lambda:eu-west-1:123456789012:function:payments-admin',
+      'lambda:InvokeFunction on arn:aws:lambda:eu-west-1:123456789012:function:orders-api:42',
+    ]);
   });
 });

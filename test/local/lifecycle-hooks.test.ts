@@ -110,6 +110,23 @@ describe('lifecycle hooks', () => {
     expect(weightsOf(r)).toEqual([0]);
   });
 
+  it('retries a hook Lambda throttles (Lambda.TooManyRequestsException), then judges its answer', async () => {
+    const world = await rollouts.world({ scenario: 'healthy', hooks: await hooksOf({ 'orders-pre-traffic': inProcess, 'orders-post-traffic': inProcess }) });
+    let throttled = 0;
+    const hookRuntime = {
+      invoke: async (functionName: string, event: HookEvent) => {
+        if (event.lifecycleEvent === 'preTraffic' && throttled++ === 0) throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+        return world.hooks.invoke(functionName, event);
+      },
+    };
+    const r = await rollouts.run(world, newTestRequest({ strategy: ONE_STEP, hooks: HOOKS }), { hookRuntime });
+
+    expect(r.result.endState).toBe('Promoted');
+    expect(r.result.statesEntered.filter((s) => s === 'PreTrafficHook')).toHaveLength(1);
+    expect(throttled).toBe(2);
+    expect(recordingHook.received.map((x) => x.event.lifecycleEvent)).toEqual(['preTraffic', 'postTraffic']);
+  });
+
   it('records a failing hook in observe mode and goes on', async () => {
     const r = await run({ 'orders-pre-traffic': { simulate: 'Failed', reason: 'smoke data missing' }, 'orders-post-traffic': { simulate: 'function-error', errorType: 'Error', reason: 'boom' } }, { mode: 'observe' });
 

@@ -1,3 +1,6 @@
+import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LambdaInvoker } from '../../lib/adapters/invoke/lambda-invoker';
 import { newTestRequest } from '../helpers/requests';
 import { capturedStates, useLocalRollouts } from '../helpers/local-rollout';
 
@@ -14,7 +17,7 @@ it('passes a version that answers its test events, records the results, then rol
   const run = await rollouts.run(await rollouts.world({ scenario: 'healthy' }), newTestRequest({ smokeTest: SMOKE }));
 
   expect(run.result.endState).toBe('Promoted');
-  expect(run.result.statesEntered.slice(0, 3)).toEqual(['Preflight', 'SmokeTest', 'Decide']);
+  expect(run.result.statesEntered.slice(0, 4)).toEqual(['Preflight', 'SmokeTest', 'HasPreTrafficHook', 'Decide']);
   const [smoke] = run.eventsOf('smoke-test');
   expect(smoke.data).toMatchObject({ events: 2, passed: 2, failures: [], outcome: 'passed' });
   // The smoke test ran before the first shift.
@@ -46,4 +49,23 @@ it('in observe mode, records a failing smoke test and goes on', async () => {
   const run = await rollouts.run(world, newTestRequest({ smokeTest: SMOKE, mode: 'observe', strategy: 'canary-10-5m' }));
   expect(run.eventsOf('smoke-test')[0].data).toMatchObject({ outcome: 'failed', passed: 0 });
   expect(run.eventsOf('shift-applied').length).toBeGreaterThan(0);
+});
+
+it('retries the whole smoke test when Lambda throttles an event (TooManyRequestsException), then rolls out', async () => {
+  const lambda = mockClient(LambdaClient);
+  const answer = new TextEncoder().encode(JSON.stringify({ statusCode: 200 }));
+  lambda
+    .on(InvokeCommand)
+    .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+    .resolves({ StatusCode: 200, ExecutedVersion: '42', Payload: answer as never });
+  const invoker = new LambdaInvoker({ client: lambda as unknown as LambdaClient });
+  const run = await rollouts.run(await rollouts.world({ scenario: 'healthy' }), newTestRequest({ smokeTest: SMOKE, strategy: 'canary-10-5m' }), { deps: { invoker } });
+
+  expect(run.result.endState).toBe('Promoted');
+  // The throttled attempt, then both events on the retry: each on version 42, never on the alias.
+  const calls = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+  expect(calls).toHaveLength(3);
+  for (const input of calls) expect(input).toMatchObject({ FunctionName: 'orders-api', Qualifier: '42', InvocationType: 'RequestResponse', LogType: 'None' });
+  expect(run.eventsOf('smoke-test')).toHaveLength(1);
+  lambda.restore();
 });

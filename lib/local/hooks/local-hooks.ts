@@ -5,7 +5,7 @@ import type { HookFunctions } from '../../controller/dependencies';
 import { PreconditionError, ValidationError } from '../../domain/errors';
 import { HOOK_FUNCTION, hookFunctionName, MAX_HOOK_TIMEOUT_SECONDS, type HookEvent } from '../../domain/lifecycle-hooks';
 import { quoted } from '../../domain/text';
-import { parseOrThrow, printableString } from '../../domain/validation';
+import { formatPath, parseOrThrow, printableString } from '../../domain/validation';
 import type { HookRun, HookRuntime } from './hook-task';
 
 /**
@@ -48,9 +48,9 @@ export type LocalSection = z.output<typeof localSectionSchema>;
 type SimulatedHook = z.output<typeof simulatedHookSchema>;
 type Handler = (event: HookEvent, context: object) => unknown;
 
-/** Reads a request file's `local` section: a ValidationError names the bad field. */
+/** Reads a request file's `local` section: a ValidationError names the bad field (`local.hooks.…`). */
 export function parseLocalSection(input: unknown, source: string): LocalSection {
-  return parseOrThrow(localSectionSchema, input ?? {}, `${source} local section`);
+  return parseOrThrow(z.strictObject({ local: localSectionSchema.prefault({}) }), { local: input ?? {} }, `local section of ${source}`).local;
 }
 
 /**
@@ -75,7 +75,7 @@ export class LocalHookFunctions implements HookFunctions, HookRuntime {
     for (const [name, definition] of Object.entries(section.hooks)) {
       const key = hookFunctionName(name);
       if ('simulate' in definition) simulated.set(key, definition);
-      else handlers.set(key, await loadHandler(resolve(baseDir, definition.module), definition.export, `local.hooks[${quoted(name)}]`));
+      else handlers.set(key, await loadHandler(resolve(baseDir, definition.module), definition.export, formatPath(['local', 'hooks', name])));
     }
     return new LocalHookFunctions(simulated, handlers);
   }
