@@ -162,8 +162,9 @@ export function buildCli(io: CliIo, setExitCode: (code: number) => void): Comman
     .option('--speed <n>', 'virtual seconds per wall second, up to 86400: 60 bakes a minute in a second', parseSpeed, 60)
     .addOption(new Option('--scenario <name|file>', `traffic of the simulated fleet: ${SCENARIO_NAMES.join(', ')}, or a traffic model JSON file`).default('healthy'))
     .option('--seed <n>', 'random seed of the simulated fleet', parseInteger, 1)
+    .option('--hooks <file>', "a request file whose local section defines the lifecycle hook functions rollouts may name")
     .option('--json', 'print one JSON line with the URL instead of the greeting')
-    .action(async (opts: { port: number; speed: number; scenario: string; seed: number; json?: boolean }) => setExitCode(await localUp(opts, io)));
+    .action(async (opts: { port: number; speed: number; scenario: string; seed: number; hooks?: string; json?: boolean }) => setExitCode(await localUp(opts, io)));
 
   return program;
 }

@@ -5,6 +5,8 @@ import { DEFAULT_LOCAL_PORT } from '../local/endpoint/endpoint-defaults';
 import { startLocalEndpoint } from '../local/endpoint/local-endpoint';
 import { UsageError } from './errors';
 import { scenarioOption } from './scenario-option';
+import { readRequestFile } from './request-file';
+import { LocalHookFunctions, parseLocalSection } from '../local/hooks/local-hooks';
 import { EXIT, type CliIo } from './io';
 
 export interface LocalUpOptions {
@@ -13,6 +15,8 @@ export interface LocalUpOptions {
   /** A built-in scenario name or a traffic model JSON file. @default 'healthy' */
   readonly scenario?: string;
   readonly seed?: number;
+  /** A request file whose `local.hooks` section defines the hook functions rollouts may name. */
+  readonly hooks?: string;
   /** Print one JSON line saying where it listens (for scripts), instead of the greeting. */
   readonly json?: boolean;
   /** Resolves when the endpoint should stop. @default - SIGINT or SIGTERM */
@@ -26,9 +30,10 @@ export interface LocalUpOptions {
 export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> {
   const model = scenarioOption(opts.scenario ?? 'healthy', '--scenario');
   const speed = opts.speed ?? 60;
+  const hooks = opts.hooks === undefined ? undefined : await hookFunctionsOf(opts.hooks);
   let endpoint;
   try {
-    endpoint = await startLocalEndpoint({ port: opts.port ?? DEFAULT_LOCAL_PORT, speed, model, seed: opts.seed, log: opts.json ? undefined : (line) => io.out(`[local] ${line}`) });
+    endpoint = await startLocalEndpoint({ port: opts.port ?? DEFAULT_LOCAL_PORT, speed, model, seed: opts.seed, hooks, log: opts.json ? undefined : (line) => io.out(`[local] ${line}`) });
   } catch (error) {
     // Java missing, the port taken: the user's setup, said in one line.
     if (error instanceof FledgeError) throw new UsageError(error.message);
@@ -57,6 +62,13 @@ function greet(io: CliIo, url: string, speed: number, model: TrafficModel, accou
   io.out('  npx fledge start examples/rollout-request.json --wait');
   io.out('');
   io.out('Ctrl+C stops it; everything it holds lives in memory only.');
+}
+
+/** The hook functions a request file's local section defines: loaded now, so a broken module stops `local up` at once. */
+async function hookFunctionsOf(file: string): Promise<LocalHookFunctions> {
+  const { local, dir } = await readRequestFile(file, '--hooks');
+  if (local === undefined) throw new UsageError(`--hooks ${file} has no "local" section: it names the hook functions local mode runs (see the README's "Lifecycle hooks")`);
+  return LocalHookFunctions.load(parseLocalSection(local, `--hooks ${file}`), dir);
 }
 
 function interrupted(): Promise<void> {

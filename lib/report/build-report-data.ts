@@ -5,7 +5,9 @@ import type { RecordedMinute, RecordedTargetMinutes } from '../controller/record
 import type { BaselineProfile } from '../controller/rollout-context';
 import { planLines } from '../domain/judge/plan-summary';
 import type { JudgedPhase, TargetPlan } from '../domain/judge';
-import type { EvidenceLook, ReportData, ReportEvaluation, ReportEvidence, ReportMinute, ReportTarget } from './report-data';
+import type { EvidenceLook, ReportCheck, ReportData, ReportEvaluation, ReportEvidence, ReportMinute, ReportTarget } from './report-data';
+import { HOOK_LABEL } from '../controller/hook-call';
+import type { LifecycleEvent } from '../domain/lifecycle-hooks';
 
 export interface ReportSources {
   readonly record: RolloutRecord;
@@ -51,6 +53,7 @@ export function buildReportData(src: ReportSources): ReportData {
     plan: preflight?.requirements && preflight.judgedPhases ? planLines(preflight.requirements, preflight.judgedPhases) : [],
     planNotes: preflight?.notes ?? [],
     evaluations: events.filter((e) => e.type === 'evaluation').map((e) => reportEvaluation(e, stepNames)),
+    checks: events.flatMap(reportCheck),
     milestones: events.flatMap((e) => milestone(e, stepNames)),
   };
 }
@@ -152,6 +155,41 @@ function reportEvaluation(event: LedgerEvent, stepNames: readonly string[]): Rep
     reason: d.reason,
     signals: d.verdict.signals.map((s) => ({ signal: s.signal, targetKey: s.targetKey, status: s.status, reason: s.reason })),
   };
+}
+
+/** The smoke test's and each hook's record, as the report's table of checks shows it. */
+function reportCheck(event: LedgerEvent): ReportCheck[] {
+  const d = event.data as Record<string, unknown>;
+  if (event.type === 'smoke-test') {
+    const failures = (d.failures as { eventIndex: number; reason: string; durationMs: number; responseExcerpt?: string }[] | undefined) ?? [];
+    return [
+      {
+        at: event.at,
+        name: 'Smoke test',
+        weight: 0,
+        passed: d.outcome === 'passed',
+        summary: `${String(d.passed)} of ${String(d.events)} events passed on the new version`,
+        details: failures.map((f) => `event ${f.eventIndex}: ${f.reason} (${Math.round(f.durationMs)} ms)${f.responseExcerpt ? `; answered ${f.responseExcerpt}` : ''}`),
+      },
+    ];
+  }
+  if (event.type === 'hook-finished') {
+    const lifecycle = d.lifecycleEvent as LifecycleEvent;
+    const label = HOOK_LABEL[lifecycle] ?? 'hook';
+    const evidence = [d.errorType && `error type ${String(d.errorType)}`, d.errorMessage && `message: ${String(d.errorMessage)}`, d.excerpt && `answered: ${String(d.excerpt)}`].filter(Boolean) as string[];
+    return [
+      {
+        at: event.at,
+        name: `${label[0].toUpperCase()}${label.slice(1)} ${String(d.functionName)}`,
+        weight: lifecycle === 'preTraffic' ? 0 : 100,
+        passed: d.outcome === 'passed',
+        summary: String(d.reason),
+        details: d.outcome === 'passed' ? [] : evidence,
+        durationSeconds: typeof d.durationSeconds === 'number' ? d.durationSeconds : undefined,
+      },
+    ];
+  }
+  return [];
 }
 
 function milestone(event: LedgerEvent, stepNames: readonly string[]): ReportData['milestones'] {

@@ -33,6 +33,7 @@ export function renderHtmlReport(data: ReportData): string {
 <main>
 ${header(data, domain)}
 ${planSection(data)}
+${checksSection(data)}
 ${data.targets.length === 0 ? html`<section><p class="empty">The report has no targets.</p></section>` : data.targets.map((t) => targetSection(data, t, domain))}
 ${decisionBox(data)}
 <section><h2>Evaluations <small>(${data.evaluations.length})</small></h2>
@@ -110,6 +111,27 @@ ${i === 0 ? html`<td rowspan="${line.signals.length}"><code>${line.targetKey}</c
 </tr>`,
   ),
 )}
+</tbody>
+</table>
+</section>`;
+}
+
+/** The smoke test and the lifecycle hooks: what each found, with the evidence of a failure. */
+function checksSection(data: ReportData): SafeHtml | '' {
+  const checks = data.checks ?? [];
+  if (checks.length === 0) return '';
+  return html`<section><h2>Checks before and after traffic <small>the smoke test and the lifecycle hooks</small></h2>
+<table class="checks">
+<thead><tr><th>When</th><th>Check</th><th>Traffic on the new version</th><th>Result</th><th>What it found</th></tr></thead>
+<tbody>
+${checks.map((c) => {
+  const at = parseTime(c.at);
+  return html`<tr>
+<td>${at === undefined ? c.at : clock(at, true)}</td><td>${c.name}</td><td class="num">${c.weight}%</td>
+<td><span class="badge small verdict-${c.passed ? 'pass' : 'fail'}">${c.passed ? 'passed' : 'failed'}</span>${c.durationSeconds === undefined ? '' : html` <small>${c.durationSeconds} s</small>`}</td>
+<td>${c.summary}${c.details.length > 0 ? html`<ul>${c.details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}</td>
+</tr>`;
+})}
 </tbody>
 </table>
 </section>`;

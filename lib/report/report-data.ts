@@ -25,8 +25,24 @@ export interface ReportData {
   readonly plan: readonly PlanLine[];
   /** Notes preflight recorded about the plan: a stretched bake, traffic that falls short. */
   readonly planNotes: readonly string[];
+  /** The checks outside the judge, in order: the smoke test before any traffic, and the lifecycle hooks. @default - none */
+  readonly checks?: readonly ReportCheck[];
   /** Milestones: shifts, approvals, promotion, rollback, with a label. */
   readonly milestones: readonly { readonly at: string; readonly label: string; readonly kind: 'shift' | 'approval' | 'promote' | 'rollback' | 'control' | 'final' }[];
+}
+
+/** One check that is not a judgment of traffic: the smoke test, or a lifecycle hook. */
+export interface ReportCheck {
+  readonly at: string;
+  /** `Smoke test`, or `Pre-traffic hook orders-check`. */
+  readonly name: string;
+  /** The share of traffic on the new versions while it ran. */
+  readonly weight: number;
+  readonly passed: boolean;
+  readonly summary: string;
+  /** The evidence of each failure, one line each (cut short: answers may hold data). */
+  readonly details: readonly string[];
+  readonly durationSeconds?: number;
 }
 
 export interface ReportTarget {

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseRolloutRequest } from '../../lib/domain/rollout-request';
-import { runProcess } from '../helpers/cli';
+import { readRequestFile } from '../../lib/cli/request-file';
+import { parseLocalSection } from '../../lib/local/hooks/local-hooks';
+import { runCliProcess, runProcess } from '../helpers/cli';
 import { tempDir } from '../helpers/local-endpoint-process';
 
 /** The examples users copy must keep working: requests that parse, a workflow GitHub accepts. */
@@ -10,8 +12,55 @@ const EXAMPLES = join(__dirname, '../../examples');
 const WORKFLOW = join(EXAMPLES, 'github-actions/release.yml');
 const VALIDATOR = join(__dirname, '../../node_modules/.bin/action-validator');
 
-test.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')))('examples/%s is a valid rollout request', (file) => {
-  expect(() => parseRolloutRequest(JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')))).not.toThrow();
+test.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')))('examples/%s is a valid rollout request', async (file) => {
+  const { request, local } = await readRequestFile(join(EXAMPLES, file));
+  expect(() => parseRolloutRequest(request)).not.toThrow();
+  expect(() => parseLocalSection(local, file)).not.toThrow();
+});
+
+describe('the lifecycle hook examples', () => {
+  const HOOKED = join(EXAMPLES, 'hooked-rollout.json');
+
+  test('hooked-rollout.json runs locally, its change-freeze hook in-process: promoted, or rolled back before any traffic during a freeze', async () => {
+    const [open, frozen] = await Promise.all([
+      runCliProcess(['demo', '--request', HOOKED, '--json']),
+      runCliProcess(['demo', '--request', HOOKED, '--json'], { CHANGE_FREEZE: '2020-01-01T00:00:00Z/2099-01-01T00:00:00Z year-end freeze' }),
+    ]);
+    expect({ status: open.status, stderr: open.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(open.stdout)).toMatchObject({ outcome: 'promoted', reason: expect.stringContaining('post-traffic hook orders-journey-check succeeded') });
+    expect(frozen.status).toBe(1);
+    const summary = JSON.parse(frozen.stdout) as { endState: string; reason: string; evaluations: number; targets: { now: unknown }[] };
+    expect(summary).toMatchObject({ endState: 'RolledBackOnPreTrafficHook', evaluations: 0 });
+    expect(summary.reason).toBe('pre-traffic-hook: pre-traffic hook orders-change-freeze failed: change freeze until 2099-01-01T00:00:00.000Z (year-end freeze): lambda:orders-api:live 41 → 42 must wait');
+    expect(summary.targets[0].now).toMatchObject({ functionVersion: '41', additionalVersion: null });
+  }, 120_000);
+
+  test("the README's journey-check hook places a test order through each alias and answers as documented", async () => {
+    // Run as Node runs it in Lambda (an ES module), with a stand-in for the SDK's Invoke.
+    const script = `
+      import { makeHandler } from ${JSON.stringify(join(EXAMPLES, 'hooks/journey-check.mjs'))};
+      const calls = [];
+      const invoke = async (fn, qualifier, payload) => { calls.push([fn, qualifier, payload.path]); return { statusCode: fn === 'payments-api' ? 500 : 200 }; };
+      const target = (fn) => ({ kind: 'lambda-alias', targetKey: 'lambda:' + fn + ':live', functionName: fn, alias: 'live', stableVersion: '41', newVersion: '42' });
+      const flag = { kind: 'appconfig-flag', targetKey: 'appconfig:shop/prod/features#x', stableVersion: 'off', newVersion: 'on' };
+      const base = { rolloutId: 'r-1', mode: 'enforce', timeoutSeconds: 300 };
+      const passed = await makeHandler(invoke)({ ...base, lifecycleEvent: 'postTraffic', weight: 100, targets: [target('orders-api'), flag] });
+      const before = await makeHandler(invoke)({ ...base, lifecycleEvent: 'preTraffic', weight: 0, targets: [target('orders-api')] });
+      const failed = await makeHandler(invoke)({ ...base, lifecycleEvent: 'postTraffic', weight: 100, targets: [target('payments-api')] });
+      console.log(JSON.stringify({ passed, before, failed, calls }));`;
+    const result = await runProcess(process.execPath, ['--input-type=module', '-e', script], { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      passed: { status: 'Succeeded', reason: 'test order accepted by orders-api:live' },
+      before: { status: 'Succeeded', reason: 'test order accepted by orders-api:42' },
+      failed: { status: 'Failed', reason: 'lambda:payments-api:live: test order answered 500' },
+      calls: [
+        ['orders-api', 'live', '/orders'],
+        ['orders-api', '42', '/orders'],
+        ['payments-api', 'live', '/orders'],
+      ],
+    });
+  });
 });
 
 describe('the GitHub Actions workflow', () => {

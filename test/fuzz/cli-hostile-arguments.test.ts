@@ -118,7 +118,10 @@ const COMMANDS: { argv: string[]; inputs: Input[] }[] = [
       { name: '--gates', kind: 'choice', choices: ['approve', 'reject'] },
     ],
   },
-  { argv: ['local', 'up'], inputs: [{ name: '--port', kind: 'port' }, { name: '--speed', kind: 'speed' }, { name: '--scenario', kind: 'scenario' }, { name: '--seed', kind: 'integer' }] },
+  {
+    argv: ['local', 'up'],
+    inputs: [{ name: '--port', kind: 'port' }, { name: '--speed', kind: 'speed' }, { name: '--scenario', kind: 'scenario' }, { name: '--seed', kind: 'integer' }, { name: '--hooks', kind: 'json option file' }],
+  },
 ];
 
 const VALID_POSITIONALS: Record<string, string> = { '<file>': REQUEST, '<rolloutId>': 'r-1', '<targetKey>': 'lambda:orders-api:live' };

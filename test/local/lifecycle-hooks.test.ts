@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { HookEvent } from '../../lib/domain/lifecycle-hooks';
 import { LocalHookFunctions, parseLocalSection } from '../../lib/local/hooks/local-hooks';
+import { buildReportData } from '../../lib/report/build-report-data';
+import { renderHtmlReport } from '../../lib/report/html-report';
 import { FLAG_TARGET, newTestRequest } from '../helpers/requests';
 import { capturedStates, useLocalRollouts, type RolloutRun } from '../helpers/local-rollout';
 
@@ -97,6 +99,16 @@ describe('lifecycle hooks', () => {
     const record = await r.world.ledger.requireRollout(r.result.rolloutId as string);
     expect(record.outcome?.reason).toBe("post-traffic-hook: post-traffic hook orders-post-traffic:live function error: TypeError: Cannot read properties of undefined (reading 'total')");
     for (const key of record.targetKeys) expect(await r.world.ledger.getLock(key)).toBeUndefined();
+
+    // The report, from the ledger alone, shows both hooks and the failing one's evidence.
+    const report = buildReportData({ record, events: r.events, title: 'hooks', endState: r.result.endState });
+    expect(report.checks?.map((c) => [c.name, c.weight, c.passed])).toEqual([
+      ['Pre-traffic hook orders-pre-traffic', 0, true],
+      ['Post-traffic hook orders-post-traffic:live', 100, false],
+    ]);
+    const html = renderHtmlReport(report);
+    expect(html).toContain('Checks before and after traffic');
+    expect(html).toContain('message: Cannot read properties of undefined (reading &#39;total&#39;)');
   });
 
   it('rolls back when a hook does not answer within its timeout, which passes on the virtual clock', async () => {

@@ -1,6 +1,8 @@
 import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LambdaInvoker } from '../../lib/adapters/invoke/lambda-invoker';
+import { buildReportData } from '../../lib/report/build-report-data';
+import { renderHtmlReport } from '../../lib/report/html-report';
 import { newTestRequest } from '../helpers/requests';
 import { capturedStates, useLocalRollouts } from '../helpers/local-rollout';
 
@@ -42,6 +44,13 @@ it('rolls back a version that fails a test event before the alias ever carries i
   const record = await world.ledger.requireRollout(run.result.rolloutId as string);
   expect(record.status).toBe('ROLLED_BACK');
   expect(record.outcome?.reason).toBe('smoke-test: smoke test failed: 1 of 2 event(s); event 1: function error (Unhandled): Error: checkout config missing');
+
+  // The report, from the ledger alone, shows the smoke test and each failing event's evidence.
+  const report = buildReportData({ record, events: run.events, title: 'smoke', endState: run.result.endState });
+  expect(report.checks).toEqual([
+    expect.objectContaining({ name: 'Smoke test', weight: 0, passed: false, summary: '1 of 2 events passed on the new version', details: [expect.stringMatching(/^event 1: function error \(Unhandled\): Error: checkout config missing \(40 ms\); answered /)] }),
+  ]);
+  expect(renderHtmlReport(report)).toContain('event 1: function error (Unhandled): Error: checkout config missing');
 });
 
 it('in observe mode, records a failing smoke test and goes on', async () => {

@@ -5,6 +5,7 @@ import { FledgeError } from '../../domain/errors';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import type { SimulatedAlarmSource, SimulatedFleet, TrafficModel } from '../fleet';
 import { createLocalWorld } from '../local-environment';
+import type { LocalHookFunctions } from '../hooks/local-hooks';
 import { LOCAL_ACCOUNT } from '../local-definition';
 import { ScaledClock } from '../scaled-clock';
 import { describeStacks, getCallerIdentity, type LocalAccount } from './account-apis';
@@ -33,6 +34,8 @@ export interface LocalEndpointOptions {
   readonly log?: (line: string) => void;
   /** Sees every API call a client makes (not the executions' own): what a pipeline's IAM role must allow. */
   readonly onCall?: (call: EndpointCall) => void;
+  /** The hook functions rollouts may name. @default - none: a request naming one is refused */
+  readonly hooks?: LocalHookFunctions;
 }
 
 /** One call a client made, named as IAM and the SDK name it: the service's signing name and the operation. */
@@ -72,9 +75,9 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   const clock = new ScaledClock(options.speed ?? 60);
   const dynamo = await startDynamoDbLocal();
   try {
-    const world = await createLocalWorld({ client: dynamo.client, model: options.model, seed: options.seed ?? 1, tableName: LOCAL_LEDGER_TABLE, clock });
+    const world = await createLocalWorld({ client: dynamo.client, model: options.model, seed: options.seed ?? 1, tableName: LOCAL_LEDGER_TABLE, clock, hooks: options.hooks });
     const stateMachineArn = `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
-    const executions = new LocalExecutions({ deps: world.deps, clock, stateMachineArn, onChange: (view) => log(describeChange(view)) });
+    const executions = new LocalExecutions({ deps: world.deps, clock, stateMachineArn, hookRuntime: world.hooks, onChange: (view) => log(describeChange(view)) });
     const server = createServer((req, res) => {
       void route(req, res).catch((error: unknown) => {
         log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

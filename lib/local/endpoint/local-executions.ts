@@ -1,6 +1,7 @@
 import { executionArnOf } from '../../domain/execution-arn';
 import type { ControllerDeps } from '../../controller/dependencies';
 import { startLocalRollout, type InterpreterEvent, type LocalExecution, type LocalRunResult } from '../local-runner';
+import type { HookRuntime } from '../hooks/hook-task';
 import { LocalTaskTokens } from '../local-task-tokens';
 import type { PacedClock } from '../virtual-clock';
 import { AwsApiError } from './aws-wire';
@@ -44,6 +45,8 @@ export interface LocalExecutionsOptions {
   readonly stateMachineArn: string;
   /** Told when an execution starts and when it ends: the endpoint's console log. */
   readonly onChange?: (view: ExecutionView) => void;
+  /** What the hook states invoke. @default - no hook functions */
+  readonly hookRuntime?: HookRuntime;
 }
 
 /** AWS's rule for execution names: 1–80 characters, no whitespace, brackets, wildcards or control characters. */
@@ -62,12 +65,14 @@ export class LocalExecutions {
   private readonly tokens = new LocalTaskTokens();
   private readonly executions = new Map<string, Entry>();
   private readonly onChange?: (view: ExecutionView) => void;
+  private readonly hookRuntime?: HookRuntime;
 
   constructor(options: LocalExecutionsOptions) {
     this.deps = options.deps;
     this.clock = options.clock;
     this.stateMachineArn = options.stateMachineArn;
     this.onChange = options.onChange;
+    this.hookRuntime = options.hookRuntime;
   }
 
   start(stateMachineArn: string, name: string, input: string): ExecutionView {
@@ -94,6 +99,7 @@ export class LocalExecutions {
       tokens: this.tokens,
       executionName: name,
       executionArn,
+      hookRuntime: this.hookRuntime,
       onEventLog: (event, at) => appendHistory(history, event, at),
     });
     const view: ExecutionView = { executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now(), input };

@@ -20,6 +20,7 @@ export function requestSlots(base: Json): Slot[] {
   objectsIn(base.targets).forEach(([target, i]) => slots.push(...targetSlots(target, ['targets', i])));
   if (isObject(base.strategy) && Array.isArray(base.strategy.steps)) slots.push(...strategySlots(base.strategy));
   if (isObject(base.policy)) slots.push(...policySlots(base.policy));
+  if (isObject(base.hooks)) slots.push(...hookSlots(base.hooks));
   return slots;
 }
 
@@ -64,6 +65,19 @@ function strategySlots(strategy: Json): Slot[] {
       { path: [...at, 'name'], types: ['string'], maxLength: 40 },
     );
   });
+  return slots;
+}
+
+function hookSlots(hooks: Json): Slot[] {
+  const slots: Slot[] = [{ path: ['hooks'], types: ['object'], fields: true }];
+  for (const event of ['preTraffic', 'postTraffic']) {
+    if (!isObject(hooks[event])) continue;
+    slots.push(
+      { path: ['hooks', event], types: ['object'], fields: true },
+      { path: ['hooks', event, 'functionName'], types: ['string'], required: true, strict: true, maxLength: 140 },
+      { path: ['hooks', event, 'timeoutSeconds'], types: ['number'], range: { min: 1, max: 900, int: true } },
+    );
+  }
   return slots;
 }
 

@@ -72,6 +72,17 @@ const policy = fc.oneof(
   ),
 );
 
+/** A lifecycle hook: a function by name or ARN, maybe qualified, and maybe a timeout. */
+const hook = fc.record(
+  {
+    functionName: fc.tuple(name(/^[a-z][a-z0-9-]{0,20}$/), fc.constantFrom('', ':live', ':7', ':$LATEST'), fc.boolean()).map(
+      ([fn, qualifier, asArn]) => `${asArn ? 'arn:aws:lambda:eu-west-1:123456789012:function:' : ''}${fn}${qualifier}`,
+    ),
+    timeoutSeconds: fc.integer({ min: 1, max: 900 }),
+  },
+  { requiredKeys: ['functionName'] },
+);
+
 export const validRequest = fc.record(
   {
     rolloutId: name(/^[a-z0-9][a-z0-9._-]{0,30}$/),
@@ -81,6 +92,7 @@ export const validRequest = fc.record(
     policy,
     mode: fc.constantFrom('enforce', 'observe'),
     force: fc.boolean(),
+    hooks: fc.record({ preTraffic: hook, postTraffic: hook }, { requiredKeys: [] }),
   },
   { requiredKeys: ['targets', 'strategy'] },
 );
