@@ -7,6 +7,9 @@ import { connectController, consoleUrl, type Controller, type ControllerOptions 
 import { UsageError } from './errors';
 import { describe, followRollout, printEnding } from './follow';
 import { EXIT, type CliIo } from './io';
+import { checksOf } from '../report/build-report-data';
+import { HOOK_LABEL } from '../controller/hook-call';
+import type { LifecycleEvent } from '../domain/lifecycle-hooks';
 
 export interface StatusOptions extends ControllerOptions {
   readonly rolloutId: string;
@@ -25,6 +28,9 @@ export interface RolloutStatus {
   readonly step?: { readonly index: number; readonly name: string; readonly weight: number; readonly since: string };
   readonly lastVerdict?: { readonly at: string; readonly value: Verdict['value']; readonly reason: string; readonly signals: readonly { readonly signal: string; readonly targetKey: string; readonly status: string; readonly reason: string }[] };
   readonly pendingGate?: { readonly stepIndex: number; readonly since: string };
+  /** The smoke test and the lifecycle hooks that have run, and a hook still running. */
+  readonly checks?: readonly { readonly name: string; readonly passed: boolean; readonly summary: string; readonly at: string }[];
+  readonly runningHook?: { readonly lifecycleEvent: string; readonly functionName: string; readonly since: string; readonly timeoutSeconds: number };
   readonly outcome?: RolloutRecord['outcome'];
   readonly executionArn?: string;
 }
@@ -64,6 +70,9 @@ export function summarize(record: RolloutRecord, events: readonly LedgerEvent[])
   const current = record.phaseStarts?.at(-1);
   const evaluation = [...events].reverse().find((e) => e.type === 'evaluation');
   const verdict = (evaluation?.data as { verdict?: Verdict } | undefined)?.verdict;
+  const checks = checksOf(events).map((c) => ({ name: c.name, passed: c.passed, summary: c.summary, at: c.at }));
+  const lastHook = [...events].reverse().find((e) => e.type === 'hook-started' || e.type === 'hook-finished');
+  const running = lastHook?.type === 'hook-started' && !record.outcome ? (lastHook.data as { lifecycleEvent: string; functionName: string; timeoutSeconds: number }) : undefined;
   return {
     rolloutId: record.rolloutId,
     status: record.status,
@@ -75,6 +84,8 @@ export function summarize(record: RolloutRecord, events: readonly LedgerEvent[])
       ? { lastVerdict: { at: evaluation.at, value: verdict.value, reason: verdict.reason, signals: verdict.signals.map((s) => ({ signal: s.signal, targetKey: s.targetKey, status: s.status, reason: s.reason })) } }
       : {}),
     ...(record.pendingApproval ? { pendingGate: { stepIndex: record.pendingApproval.stepIndex, since: record.pendingApproval.requestedAt } } : {}),
+    ...(checks.length > 0 ? { checks } : {}),
+    ...(running && lastHook ? { runningHook: { lifecycleEvent: running.lifecycleEvent, functionName: running.functionName, since: lastHook.at, timeoutSeconds: running.timeoutSeconds } } : {}),
     ...(record.outcome ? { outcome: record.outcome } : {}),
     ...(record.executionId ? { executionArn: record.executionId } : {}),
   };
@@ -87,6 +98,8 @@ export function describeStatus(s: RolloutStatus, console: string | undefined): s
     lines.push(`  last evaluation (${s.lastVerdict.at}): ${s.lastVerdict.value}: ${s.lastVerdict.reason}`);
     for (const signal of s.lastVerdict.signals) if (signal.status !== 'skipped') lines.push(`    ${signal.signal} on ${signal.targetKey}: ${signal.status}: ${signal.reason}`);
   }
+  for (const check of s.checks ?? []) lines.push(`  ${check.name}: ${check.passed ? 'passed' : 'FAILED'}: ${check.summary}`);
+  if (s.runningHook) lines.push(`  running the ${HOOK_LABEL[s.runningHook.lifecycleEvent as LifecycleEvent] ?? 'hook'} ${s.runningHook.functionName} since ${s.runningHook.since} (timeout ${s.runningHook.timeoutSeconds} s)`);
   if (s.pendingGate) lines.push(`  waiting for approval after step ${s.pendingGate.stepIndex + 1} since ${s.pendingGate.since}: fledge approve ${s.rolloutId}, or fledge reject ${s.rolloutId} --reason …`);
   if (s.outcome) lines.push(`  outcome: ${s.outcome.decision} at ${s.outcome.at}: ${s.outcome.reason}`);
   if (s.executionArn) lines.push(`  execution: ${s.executionArn}`);

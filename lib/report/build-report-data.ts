@@ -53,7 +53,7 @@ export function buildReportData(src: ReportSources): ReportData {
     plan: preflight?.requirements && preflight.judgedPhases ? planLines(preflight.requirements, preflight.judgedPhases) : [],
     planNotes: preflight?.notes ?? [],
     evaluations: events.filter((e) => e.type === 'evaluation').map((e) => reportEvaluation(e, stepNames)),
-    checks: events.flatMap(reportCheck),
+    checks: checksOf(events),
     milestones: events.flatMap((e) => milestone(e, stepNames)),
   };
 }
@@ -155,6 +155,11 @@ function reportEvaluation(event: LedgerEvent, stepNames: readonly string[]): Rep
     reason: d.reason,
     signals: d.verdict.signals.map((s) => ({ signal: s.signal, targetKey: s.targetKey, status: s.status, reason: s.reason })),
   };
+}
+
+/** The smoke test and the hooks that ran, in order: the report's table, and `fledge status`. */
+export function checksOf(events: readonly LedgerEvent[]): ReportCheck[] {
+  return events.flatMap(reportCheck);
 }
 
 /** The smoke test's and each hook's record, as the report's table of checks shows it. */

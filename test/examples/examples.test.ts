@@ -35,6 +35,20 @@ describe('the lifecycle hook examples', () => {
     expect(summary.targets[0].now).toMatchObject({ functionVersion: '41', additionalVersion: null });
   }, 120_000);
 
+  test('the README shows the journey-check hook as the file has it, comments aside', () => {
+    const code = (text: string) =>
+      text
+        .replace(/\/\*\*[\s\S]*?\*\//g, '')
+        .split('\n')
+        .filter((line) => !/^\s*\/\//.test(line))
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const shown = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('A hook function, in full')))?.[1] ?? '';
+    expect(code(shown)).toBe(code(readFileSync(join(EXAMPLES, 'hooks/journey-check.mjs'), 'utf8')));
+  });
+
   test("the README's journey-check hook places a test order through each alias and answers as documented", async () => {
     // Run as Node runs it in Lambda (an ES module), with a stand-in for the SDK's Invoke.
     const script = `

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { HookEvent } from '../../lib/domain/lifecycle-hooks';
 import { LocalHookFunctions, parseLocalSection } from '../../lib/local/hooks/local-hooks';
 import { buildReportData } from '../../lib/report/build-report-data';
+import { describeStatus, summarize } from '../../lib/cli/status';
 import { renderHtmlReport } from '../../lib/report/html-report';
 import { FLAG_TARGET, newTestRequest } from '../helpers/requests';
 import { capturedStates, useLocalRollouts, type RolloutRun } from '../helpers/local-rollout';
@@ -109,6 +110,17 @@ describe('lifecycle hooks', () => {
     const html = renderHtmlReport(report);
     expect(html).toContain('Checks before and after traffic');
     expect(html).toContain('message: Cannot read properties of undefined (reading &#39;total&#39;)');
+
+    // fledge status: each hook's result, and a hook still running while the rollout is under way.
+    expect(describeStatus(summarize(record, r.events), undefined)).toEqual(
+      expect.arrayContaining([
+        '  Pre-traffic hook orders-pre-traffic: passed: succeeded: checked 1 target(s)',
+        "  Post-traffic hook orders-post-traffic:live: FAILED: function error: TypeError: Cannot read properties of undefined (reading 'total')",
+      ]),
+    );
+    const untilPostHook = r.events.slice(0, r.events.findLastIndex((e) => e.type === 'hook-started') + 1);
+    const running = describeStatus(summarize({ ...record, status: 'IN_PROGRESS', outcome: undefined }, untilPostHook), undefined);
+    expect(running).toContainEqual(`  running the post-traffic hook orders-post-traffic:live since ${untilPostHook.at(-1)?.at} (timeout 300 s)`);
   });
 
   it('rolls back when a hook does not answer within its timeout, which passes on the virtual clock', async () => {
