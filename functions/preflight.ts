@@ -2,7 +2,7 @@ import { lambdaEntry } from '../lib/runtime/lambda-entry';
 import { routerFor } from '../lib/adapters/traffic/traffic-router';
 import { measureBaselines } from '../lib/controller/baseline-profile';
 import { planNotes, preparePlan } from '../lib/controller/prepared-plan';
-import { alarmRefusal, checkHooks, firingAlarms, trafficRefusal } from '../lib/controller/preflight-rules';
+import { alarmRefusal, firingAlarms, hookRefusals, trafficRefusal } from '../lib/controller/preflight-rules';
 import type { ControllerDeps } from '../lib/controller/dependencies';
 import { RolloutExistsError, type RolloutRecord } from '../lib/adapters/ledger';
 import { plainJson } from '../lib/controller/json';
@@ -42,7 +42,8 @@ export function makePreflightHandler(deps: ControllerDeps) {
       const firing = await firingAlarms(deps.alarms, request);
       const alarmStop = alarmRefusal(firing, request);
       if (alarmStop) throw new PreconditionError(alarmStop);
-      await checkHooks(deps.hookFunctions, request);
+      const [hookStop] = await hookRefusals(deps.hookFunctions, request);
+      if (hookStop) throw new PreconditionError(hookStop);
       const { expired: stale } = await deps.ledger.locksOfOthers(rolloutId, keys);
       await deps.ledger.acquireLocks(rolloutId, keys, plan.maxDurationSeconds);
       const targets: TargetContext[] = [];

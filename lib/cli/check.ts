@@ -7,7 +7,9 @@ import { AppConfigFlagRouter } from '../adapters/traffic/appconfig-flag-router';
 import { LambdaAliasRouter } from '../adapters/traffic/lambda-alias-router';
 import { routerFor, type CapturedState, type TrafficRouters } from '../adapters/traffic/traffic-router';
 import { measureBaselines } from '../controller/baseline-profile';
-import { alarmRefusal, firingAlarms, trafficRefusal } from '../controller/preflight-rules';
+import { alarmRefusal, firingAlarms, hookRefusals, trafficRefusal } from '../controller/preflight-rules';
+import { LambdaHookFunctions } from '../adapters/invoke/lambda-hook-functions';
+import { hookFunctionName } from '../domain/lifecycle-hooks';
 import { planNotes, preparePlan } from '../controller/prepared-plan';
 import type { TargetContext } from '../controller/rollout-context';
 import type { FiringAlarm } from '../domain/aggregates';
@@ -87,6 +89,17 @@ async function inspect(controller: Controller, request: ReturnType<typeof parseR
   } catch (error) {
     refusals.push(refusalOf(error, 'read the guarding alarms'));
   }
+  const hookFunctions = new LambdaHookFunctions({ client: new LambdaClient(controller.settings) });
+  refusals.push(
+    ...(await hookRefusals(hookFunctions, request, (error, field, functionName) => {
+      // The pipeline policy reads the controller's hook functions only: one it may not read is not one of them.
+      if (error instanceof AccessDeniedError) {
+        return `${field}: the pipeline policy may not read ${functionName}, so it is not one of this controller's hook functions, and preflight would refuse it; redeploy with -c hooks=${hookFunctionName(functionName)}`;
+      }
+      return refusalOf(error, `read hook function ${functionName}`);
+    })),
+  );
+
   const alarms = request.policy.alarms.map((name) => {
     const fired = firing.find((a) => a.name === name);
     return { name, firing: fired !== undefined, ...(fired ? { reason: fired.reason } : {}) };

@@ -48,6 +48,7 @@ export class PipelinePolicy extends Construct {
         statement: new iam.PolicyStatement({ actions: CLI_LEDGER_ACTIONS, resources: [table, `${table}/index/${BY_TARGET_INDEX.indexName}`, `${table}/index/${BY_CREATION_INDEX.indexName}`] }),
       },
       ...grantsFor(this, 'readTargets', targets),
+      ...grantsFor(this, 'readHooks', targets),
       ...grantsFor(this, 'metrics', targets),
       ...grantsFor(this, 'alarms', targets),
     ];

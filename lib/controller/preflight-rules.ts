@@ -34,17 +34,24 @@ export function trafficRefusal(shortfalls: readonly string[], request: RolloutRe
 
 /**
  * Every lifecycle hook the request names must be able to run; one that cannot would only fail
- * once the rollout is under way (after the smoke test, or at 100%). The refusal names the field.
+ * once the rollout is under way (after the smoke test, or at 100%). Each refusal names the field;
+ * `onError` decides what another failure (no permission, throttling) becomes. Preflight throws it.
  */
-export async function checkHooks(hookFunctions: HookFunctions, request: RolloutRequest): Promise<void> {
+export async function hookRefusals(hookFunctions: HookFunctions, request: RolloutRequest, onError: (error: unknown, field: string, functionName: string) => string = rethrow): Promise<string[]> {
+  const refusals: string[] = [];
   for (const event of LIFECYCLE_EVENTS) {
     const hook = request.hooks?.[event];
     if (!hook) continue;
+    const field = `hooks.${event}.functionName`;
     try {
       await hookFunctions.check(hook.functionName);
     } catch (error) {
-      if (!(error instanceof PreconditionError)) throw error;
-      throw new PreconditionError(`hooks.${event}.functionName: ${error.message}`, { cause: error });
+      refusals.push(error instanceof PreconditionError ? `${field}: ${error.message}` : onError(error, field, hook.functionName));
     }
   }
+  return refusals;
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }

@@ -20,7 +20,7 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 /** The unique id CloudFormation gives the stack, part of the ARN it authorizes DescribeStacks against. */
 const STACK_ID = '00000000-0000-0000-0000-000000000000';
-const { stack, template } = newTestStack({ functions: ['orders-api', 'payments-api'], env: { account: ACCOUNT, region: REGION } });
+const { stack, template } = newTestStack({ functions: ['orders-api', 'payments-api'], hookFunctions: ['orders-journey-check'], env: { account: ACCOUNT, region: REGION } });
 
 const calls: EndpointCall[] = [];
 let endpoint: LocalEndpoint;
@@ -83,6 +83,8 @@ async function runEveryPipelineCommand(): Promise<void> {
   const alias = (functionName: string, newVersion: string) => ({ kind: 'lambda-alias', functionName, alias: 'live', newVersion });
   const files = writeJsonFiles({
     'healthy.json': { targets: [alias('orders-api', '2')], strategy: quick, policy: { alarms: ['orders-api-errors'] } },
+    // check reads the hook functions a request names, as preflight does.
+    'hooked.json': { targets: [alias('orders-api', '2')], strategy: quick, hooks: { postTraffic: { functionName: 'orders-journey-check:live' } } },
     'gated.json': { targets: [alias('payments-api', '2')], strategy: { steps: [{ ...quick.steps[0], approval: true }, quick.steps[1]] } },
     'gated-again.json': { targets: [alias('payments-api', '3')], strategy: { steps: [{ ...quick.steps[0], approval: true }, quick.steps[1]] } },
     'abort.json': { targets: [alias('orders-api', '3')], strategy: long },
@@ -95,6 +97,7 @@ async function runEveryPipelineCommand(): Promise<void> {
   };
 
   expect((await fledge('check', files['healthy.json'])).code).toBe(0);
+  expect((await fledge('check', files['hooked.json'])).code).toBe(0);
   const promoted = id(await fledge('start', files['healthy.json'], '--wait', '--json'));
   expect((await fledge('status', promoted)).code).toBe(0);
   expect((await fledge('list')).code).toBe(0);

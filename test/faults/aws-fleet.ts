@@ -22,6 +22,8 @@ import { lambdaApi } from '../../lib/local/endpoint/lambda-api';
 import type { LocalAccount } from '../../lib/local/endpoint/account-apis';
 import { type DrawnSlices, SimulatedAlarmSource, SimulatedFleet, SimulatedSmokeInvoker, type AliasState, type TrafficModel } from '../../lib/local/fleet';
 import { VirtualClock } from '../../lib/local/virtual-clock';
+import type { HookRuntime } from '../../lib/local/hooks/hook-task';
+import { hookFunctionName } from '../../lib/domain/lifecycle-hooks';
 import { awsControllerDeps } from '../../lib/runtime/aws-dependencies';
 import { ENV } from '../../lib/runtime/env';
 import { deployment, newFlagContent, serveAppConfig, STRATEGY, type AppConfigWorld, type Around } from '../helpers/appconfig-fixtures';
@@ -45,6 +47,8 @@ export interface TrafficWrite {
 
 export interface AwsFleet {
   readonly deps: ControllerDeps;
+  /** Where the hook states' own lambda:invoke goes: Invoke on the mocked Lambda, faults and all. */
+  readonly hookRuntime: HookRuntime;
   readonly fleet: SimulatedFleet;
   readonly clock: VirtualClock;
   readonly lambda: LambdaMock;
@@ -63,6 +67,8 @@ export interface AwsFleetOptions {
   /** Slices other runs of the same model and seed drew already. @default - none */
   readonly drawnSlices?: DrawnSlices;
   readonly targets: readonly Target[];
+  /** Functions that answer hook events with Succeeded; the controller is configured with them. @default - none */
+  readonly hookFunctions?: readonly string[];
   readonly around: ServiceAround;
   /** Names the task running now, for the writes' `by`. */
   readonly task: () => string;
@@ -105,10 +111,14 @@ export async function awsFleet(options: AwsFleetOptions): Promise<AwsFleet> {
     ),
   );
   lambda.on(UpdateAliasCommand).callsFake((input: UpdateAliasCommandInput) => around('lambda', 'UpdateAlias', input, () => updateAlias(input)));
-  // The smoke test's events reach the version the fleet simulates.
+  // The smoke test's events reach the version the fleet simulates; a hook function answers that it passed.
   const smoke = new SimulatedSmokeInvoker(fleet);
+  const hooks = new Set((options.hookFunctions ?? []).map(hookFunctionName));
   lambda.on(InvokeCommand).callsFake((input: InvokeCommandInput) =>
     around('lambda', 'Invoke', input, async () => {
+      if (hooks.has(hookFunctionName(String(input.FunctionName)))) {
+        return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: new TextEncoder().encode(JSON.stringify({ status: 'Succeeded', reason: 'checks passed' })) };
+      }
       const payload = input.Payload ? (JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as unknown) : null;
       const answer = await smoke.invoke(String(input.FunctionName), String(input.Qualifier), payload);
       return { StatusCode: 200, ExecutedVersion: answer.executedVersion, Payload: new TextEncoder().encode(answer.responseText), ...(answer.functionError ? { FunctionError: answer.functionError } : {}) };
@@ -195,14 +205,31 @@ export async function awsFleet(options: AwsFleetOptions): Promise<AwsFleet> {
   const aws = awsControllerDeps(
     { lambda: lambdaClient, appConfig: appConfigClient, cloudWatch: cloudWatchClient, dynamoDb: options.dynamoDb },
     {
-      env: { [ENV.tableName]: options.tableName, [ENV.deploymentStrategyId]: STRATEGY },
+      env: { [ENV.tableName]: options.tableName, [ENV.deploymentStrategyId]: STRATEGY, [ENV.hookFunctions]: (options.hookFunctions ?? []).join(',') },
       // Polls pass virtual time, as a real wait would.
       appConfigPolling: { pollIntervalMs: 2_000, sleep: async (ms) => clock.advance(ms / 1000) },
     },
   );
   // The ledger's timestamps and lock expiries, and the judge's windows, run on the virtual clock.
   const deps: ControllerDeps = { ...aws, clock, ledger: new Ledger({ client: options.dynamoDb, tableName: options.tableName, clock }) };
-  return { deps, fleet, clock, lambda, appConfig, writes, weightOf };
+  return { deps, hookRuntime: lambdaHookRuntime(lambdaClient), fleet, clock, lambda, appConfig, writes, weightOf };
+}
+
+/**
+ * Hooks run as Step Functions runs them in AWS: an Invoke of the function (no qualifier beyond the
+ * one its name carries), whose FunctionError and error object become the task's failure, and whose
+ * exceptions (throttling, a 5xx, a timeout) reach the task as Lambda's own.
+ */
+function lambdaHookRuntime(client: LambdaClient): HookRuntime {
+  return {
+    invoke: async (functionName, event) => {
+      const out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+      const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+      const response = text ? (JSON.parse(text) as { errorType?: string; errorMessage?: string }) : null;
+      if (out.FunctionError) return { kind: 'function-error', errorType: response?.errorType, errorMessage: response?.errorMessage ?? text, durationSeconds: 0 };
+      return { kind: 'answered', response, durationSeconds: 0 };
+    },
+  };
 }
 
 function seconds(date: Date | undefined): number {

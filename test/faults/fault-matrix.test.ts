@@ -78,7 +78,23 @@ test('every fault at every AWS call of every handler ends consistent', async () 
   expect(runs.filter((r) => r.injected === 0).map((r) => faultLabel(r.fault as Fault))).toEqual([]);
   expect(INVARIANTS.length).toBe(5);
   // Every task state that calls AWS is in the matrix.
-  expect([...handlers].sort()).toEqual(['AwaitApproval', 'Evaluate', 'Finalize', 'Preflight', 'Promote', 'RecordRollback', 'Rollback', 'ShiftTraffic', 'SmokeTest']);
+  expect([...handlers].sort()).toEqual([
+    'AwaitApproval',
+    'CheckPostTrafficHook',
+    'CheckPreTrafficHook',
+    'Evaluate',
+    'Finalize',
+    'PostTrafficHook',
+    'PreTrafficHook',
+    'Preflight',
+    'PreparePostTrafficHook',
+    'PreparePreTrafficHook',
+    'Promote',
+    'RecordRollback',
+    'Rollback',
+    'ShiftTraffic',
+    'SmokeTest',
+  ]);
 }, 1_800_000);
 
 function partial(weight: number): boolean {

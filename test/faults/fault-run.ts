@@ -1,7 +1,7 @@
 import { Ledger, type LedgerEvent, type RolloutRecord } from '../../lib/adapters/ledger';
 import { answerApproval } from '../../lib/controller/control';
 import type { CapturedState } from '../../lib/adapters/traffic/traffic-router';
-import { STATE, TASK_HANDLERS } from '../../lib/constructs/state-names';
+import { HOOK_INVOKE_STATES, STATE, TASK_HANDLERS } from '../../lib/constructs/state-names';
 import type { ControllerDeps } from '../../lib/controller/dependencies';
 import { planRollout } from '../../lib/domain/plan';
 import { parseRolloutRequest } from '../../lib/domain/rollout-request';
@@ -32,7 +32,9 @@ export const REQUEST = {
   strategy: { steps: STEP_WEIGHTS.map((weight, i) => ({ weight, minBakeSeconds: 120, maxBakeSeconds: 900, ...(i === 0 ? { approval: true } : {}) })) },
   policy: { alarms: ['orders-api-errors'], insufficientTraffic: 'warn' },
   smokeTest: { events: [{ payload: { path: '/health' } }, { payload: { path: '/checkout' } }] },
+  hooks: { preTraffic: { functionName: 'orders-smoke-check', timeoutSeconds: 60 }, postTraffic: { functionName: 'orders-journey-check:live', timeoutSeconds: 300 } },
 };
+const HOOK_FUNCTIONS = ['orders-smoke-check', 'orders-journey-check'];
 
 /**
  * The two paths a rollout can take: a healthy release promoted past an approval gate, and an
@@ -84,6 +86,7 @@ export async function runWithFault(endpoint: string, fault: Fault | undefined, o
     seed: SEED,
     drawnSlices: drawn.get(scenario) ?? drawn.set(scenario, new DrawnSlices(model, SEED)).get(scenario),
     targets: TARGETS,
+    hookFunctions: HOOK_FUNCTIONS,
     task: () => `${state}#${entries.get(state) ?? 0}`,
     around: (service, command, input, answer) => {
       if (!faultsOn || state === 'none') return Promise.resolve(answer());
@@ -99,13 +102,15 @@ export async function runWithFault(endpoint: string, fault: Fault | undefined, o
     request: REQUEST,
     deps,
     clock: world.clock,
+    hookRuntime: world.hookRuntime,
     onApprovalRequested: (id, control) => {
       answerApproval({ ...control, ledger: operator }, id, true, { by: 'release-manager', reason: 'dashboards look fine' }).catch((error: unknown) => {
         throw new Error(`the operator could not approve ${id}: ${String(error)}`);
       });
     },
     onEventLog: (event) => {
-      if (event.type === 'StateEntered' && TASK_HANDLERS[event.state.name]) {
+      // A hook state's calls are Step Functions' own; they are faulted like a handler's.
+      if (event.type === 'StateEntered' && (TASK_HANDLERS[event.state.name] || HOOK_INVOKE_STATES[event.state.name])) {
         state = event.state.name;
         entries.set(state, (entries.get(state) ?? 0) + 1);
       }

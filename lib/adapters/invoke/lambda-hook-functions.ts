@@ -13,8 +13,9 @@ export interface LambdaHookFunctionsProps {
   /**
    * The hook functions this controller was deployed with: its state machine may invoke these and
    * no others (names or ARNs, unqualified).
+   * @default - not known here (`fledge check`): only whether the function exists is checked
    */
-  readonly configured: readonly string[];
+  readonly configured?: readonly string[];
 }
 
 /**
@@ -25,16 +26,16 @@ export interface LambdaHookFunctionsProps {
  */
 export class LambdaHookFunctions implements HookFunctions {
   private readonly client: LambdaConfigurationClient;
-  private readonly configured: ReadonlySet<string>;
+  private readonly configured?: ReadonlySet<string>;
 
   constructor(props: LambdaHookFunctionsProps) {
     this.client = props.client;
-    this.configured = new Set(props.configured.map(hookFunctionName));
+    this.configured = props.configured && new Set(props.configured.map(hookFunctionName));
   }
 
   async check(functionName: string): Promise<void> {
     const name = hookFunctionName(functionName);
-    if (!this.configured.has(name)) {
+    if (this.configured && !this.configured.has(name)) {
       const known = this.configured.size > 0 ? `its hook functions are ${[...this.configured].join(', ')}` : 'it was deployed with no hook functions';
       throw new PreconditionError(
         `${quoted(functionName)} is not a hook function of this controller (${known}); redeploy with -c hooks=${name} (or the hookFunctions prop) so its state machine may invoke it`,
