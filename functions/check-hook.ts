@@ -9,7 +9,8 @@ import { judgeHookResult } from '../lib/domain/lifecycle-hooks';
 /**
  * Judges what a lifecycle hook answered, or how its invocation failed, and records it with the
  * evidence. Success goes on (to the first shift, or to Finalize); anything else rolls back, from
- * wherever the traffic is. In observe mode a failure is recorded and the rollout goes on.
+ * wherever the traffic is. In observe mode a failure is recorded and the rollout goes on. An abort
+ * requested while the hook ran rolls back whatever the hook said.
  */
 export function makeCheckHookHandler(deps: Pick<ControllerDeps, 'ledger' | 'clock'>) {
   return async (cursor: HookCursor): Promise<RolloutCursor> => {
@@ -27,6 +28,14 @@ export function makeCheckHookHandler(deps: Pick<ControllerDeps, 'ledger' | 'cloc
     });
 
     const phase = { stepIndex: cursor.stepIndex, phase: cursor.phase, phaseStartedAt: cursor.phaseStartedAt };
+    // An abort asked for while the hook ran is acted on now: before traffic, no evaluation would see it
+    // until the first weight had moved. Cleared once acted on and recorded, as Evaluate does.
+    const control = ctx.record.control;
+    if (control?.action === 'abort') {
+      const next = cursorFor(ctx, { ...phase, decision: 'rollback', rollbackReason: 'aborted', note: ledgerNote(`aborted by ${control.requestedBy}: ${control.reason}`) });
+      await deps.ledger.clearControl(cursor.rolloutId, control);
+      return next;
+    }
     const said = `${HOOK_LABEL[lifecycleEvent]} ${cursor.FunctionName} ${outcome.reason}`;
     if (outcome.passed || ctx.request.mode === 'observe') {
       if (lifecycleEvent === 'preTraffic') return cursorFor(ctx, { ...phase, decision: 'advance', note: cursor.note });

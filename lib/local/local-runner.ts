@@ -123,12 +123,18 @@ export function startLocalRollout(options: LocalRunOptions): LocalExecution {
   // The time a Wait state is passing; the task after it waits for it.
   let waiting: Promise<void> = Promise.resolve();
 
+  /**
+   * Before a task runs, the event consumer below catches up: it moves the clock for a Wait that just
+   * ended, and whoever watches the events sees the task's state entered before its calls.
+   */
+  const caughtUp = async () => {
+    await nextMacrotask();
+    await waiting;
+  };
   const taskHandlers: NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'] = {};
   for (const [stateName, handlerName] of Object.entries(TASK_HANDLERS)) {
     taskHandlers[stateName] = async (input) => {
-      // Let the event consumer below move the clock for a Wait that just ended before the handler reads it.
-      await nextMacrotask();
-      await waiting;
+      await caughtUp();
       const payload = executionStartedHere((input as { Payload: unknown }).Payload);
       if (handlerName === 'requestApproval') return approvalGate(payload as RequestApprovalEvent);
       return { Payload: (await handlers[handlerName](payload as never)) as never };
@@ -136,7 +142,10 @@ export function startLocalRollout(options: LocalRunOptions): LocalExecution {
   }
   const hookTask = localHookTask(options.hookRuntime ?? LocalHookFunctions.none(), clock);
   for (const stateName of Object.keys(HOOK_INVOKE_STATES)) {
-    taskHandlers[stateName] = async (input) => (await hookTask(input as unknown as LambdaInvokeTaskInput)) as never;
+    taskHandlers[stateName] = async (input) => {
+      await caughtUp();
+      return (await hookTask(input as unknown as LambdaInvokeTaskInput)) as never;
+    };
   }
 
   /** The interpreter stamps $$.Execution.StartTime with the wall clock; a local execution starts on its own clock. */

@@ -151,6 +151,24 @@ describe('lifecycle hooks', () => {
     expect(recordingHook.received.map((x) => x.event.lifecycleEvent)).toEqual(['preTraffic', 'postTraffic']);
   });
 
+  it('acts on an abort requested while the pre-traffic hook ran, before any traffic moves', async () => {
+    const world = await rollouts.world({ scenario: 'healthy', hooks: await hooksOf({ 'orders-pre-traffic': inProcess, 'orders-post-traffic': inProcess }) });
+    const hookRuntime = {
+      invoke: async (functionName: string, event: HookEvent) => {
+        await world.ledger.requestControl(event.rolloutId, { action: 'abort', reason: 'incident in progress', requestedBy: 'on-call', at: world.clock.now().toISOString() });
+        return world.hooks.invoke(functionName, event);
+      },
+    };
+    const r = await rollouts.run(world, newTestRequest({ strategy: ONE_STEP, hooks: HOOKS }), { hookRuntime });
+
+    expect(r.result.endState).toBe('RolledBackOnAbort');
+    expect(weightsOf(r)).toEqual([0]);
+    expect(r.eventsOf('hook-finished').map((e) => e.data.outcome)).toEqual(['passed']);
+    const record = await r.world.ledger.requireRollout(r.result.rolloutId as string);
+    expect(record.outcome?.reason).toBe('aborted: aborted by on-call: incident in progress');
+    expect(record.control).toBeUndefined();
+  });
+
   it('records a failing hook in observe mode and goes on', async () => {
     const r = await run({ 'orders-pre-traffic': { simulate: 'Failed', reason: 'smoke data missing' }, 'orders-post-traffic': { simulate: 'function-error', errorType: 'Error', reason: 'boom' } }, { mode: 'observe' });
 
