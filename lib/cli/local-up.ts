@@ -41,9 +41,9 @@ export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> 
   }
   const { url, account } = endpoint;
   if (opts.json) {
-    io.out(JSON.stringify({ listening: url, stackName: account.stackName, stateMachineArn: account.stateMachineArn, tableName: account.tableName, speed }));
+    io.out(JSON.stringify({ listening: url, stackName: account.stackName, stateMachineArn: account.stateMachineArn, tableName: account.tableName, speed, hooks: hooks?.names() ?? [] }));
   } else {
-    greet(io, url, speed, model, account);
+    greet(io, url, speed, model, account, hooks);
   }
   await (opts.until ?? interrupted());
   io.out(opts.json ? JSON.stringify({ stopping: url }) : '[local] stopping');
@@ -51,11 +51,12 @@ export async function localUp(opts: LocalUpOptions, io: CliIo): Promise<number> 
   return EXIT.ok;
 }
 
-function greet(io: CliIo, url: string, speed: number, model: TrafficModel, account: LocalAccount): void {
+function greet(io: CliIo, url: string, speed: number, model: TrafficModel, account: LocalAccount, hooks: LocalHookFunctions | undefined): void {
   io.out(`fledge local endpoint listening on ${url}`);
   io.out(`  speed:         ${speed}× (a virtual minute passes in ${formatSeconds(60 / speed)} of wall time)`);
   io.out(`  traffic:       ${model.name}${model.description ? `: ${model.description}` : ''}`);
   io.out(`  stack:         ${account.stackName} (state machine ${account.stateMachineArn}, ledger table ${account.tableName})`);
+  io.out(`  hooks:         ${hooks && hooks.names().length > 0 ? hooks.names().join(', ') : 'none (--hooks names them)'}`);
   io.out('');
   io.out('In another terminal:');
   io.out(`  export FLEDGE_ENDPOINT_URL=${url}`);

@@ -80,6 +80,11 @@ export class LocalHookFunctions implements HookFunctions, HookRuntime {
     return new LocalHookFunctions(simulated, handlers);
   }
 
+  /** The functions it defines, in-process ones first. */
+  names(): string[] {
+    return [...this.handlers.keys(), ...this.simulated.keys()];
+  }
+
   async check(functionName: string): Promise<void> {
     if (!this.defines(functionName)) {
       throw new PreconditionError(`${quoted(functionName)} not found: in local mode, define it in the request file's local.hooks section (a module, or a simulated outcome)`);
