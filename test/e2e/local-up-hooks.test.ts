@@ -20,7 +20,6 @@ const files = writeJsonFiles({
   'fails.json': { targets: [target('hooked-bad')], strategy: QUICK, hooks: { postTraffic: { functionName: 'orders-broken' } } },
   'unknown.json': { targets: [target('hooked-unknown')], strategy: QUICK, hooks: { preTraffic: { functionName: 'orders-nowhere' } } },
   'no-local.json': { targets: [target('x')], strategy: QUICK },
-  'with-local.json': { targets: [target('x')], strategy: QUICK, local: { hooks: { 'orders-journey': { simulate: 'Succeeded' }, 'orders-check': { simulate: 'Failed' } } } },
 });
 let endpoint: LocalEndpoint;
 const savedEnv = { ...process.env };
@@ -85,9 +84,4 @@ describe('fledge local up --hooks', () => {
     await expect(localUp({ port: 0, hooks: files['no-local.json'], until: Promise.resolve() }, captureIo())).rejects.toThrow(/has no "local" section/);
   });
 
-  it('names the hook functions it serves', async () => {
-    const io = captureIo();
-    expect(await localUp({ port: 0, hooks: files['with-local.json'], json: true, until: Promise.resolve() }, io)).toBe(0);
-    expect(JSON.parse(io.stdout[0])).toMatchObject({ hooks: ['orders-journey', 'orders-check'] });
-  });
 });

@@ -21,13 +21,10 @@ test.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')))('examples/%s
 describe('the lifecycle hook examples', () => {
   const HOOKED = join(EXAMPLES, 'hooked-rollout.json');
 
-  test('hooked-rollout.json runs locally, its change-freeze hook in-process: promoted, or rolled back before any traffic during a freeze', async () => {
-    const [open, frozen] = await Promise.all([
-      runCliProcess(['demo', '--request', HOOKED, '--json']),
-      runCliProcess(['demo', '--request', HOOKED, '--json'], { CHANGE_FREEZE: '2020-01-01T00:00:00Z/2099-01-01T00:00:00Z year-end freeze' }),
-    ]);
-    expect({ status: open.status, stderr: open.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(JSON.parse(open.stdout)).toMatchObject({ outcome: 'promoted', reason: expect.stringContaining('post-traffic hook orders-journey-check succeeded') });
+  test('hooked-rollout.json runs locally with its change-freeze hook, an ES module, in-process: a freeze rolls it back before any traffic', async () => {
+    // The promoted path of hooks is covered in-process (test/local/lifecycle-hooks.test.ts); this is the real binary loading the module.
+    const frozen = await runCliProcess(['demo', '--request', HOOKED, '--json'], { CHANGE_FREEZE: '2020-01-01T00:00:00Z/2099-01-01T00:00:00Z year-end freeze' });
+    expect(frozen.stderr).toBe('');
     expect(frozen.status).toBe(1);
     const summary = JSON.parse(frozen.stdout) as { endState: string; reason: string; evaluations: number; targets: { now: unknown }[] };
     expect(summary).toMatchObject({ endState: 'RolledBackOnPreTrafficHook', evaluations: 0 });
