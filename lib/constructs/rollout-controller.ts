@@ -122,7 +122,9 @@ export class RolloutController extends Construct {
     this.stateMachine = new RolloutStateMachine(this, 'Rollout', {
       functions: this.functions.functions,
       stateMachineProps: {
-        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        // Every event, without its data: a request's smoke-test events and a hook's answer may hold
+        // data. The execution history keeps inputs and outputs for those allowed to read it.
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,
       },
     }).stateMachine;

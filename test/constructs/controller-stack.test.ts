@@ -30,10 +30,10 @@ describe('ControllerStack', () => {
   });
 
   describe('state machine', () => {
-    it('logs every event and traces with X-Ray', () => {
+    it('logs every event, without the data smoke events and hook answers may carry, and traces with X-Ray', () => {
       template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
         StateMachineType: 'STANDARD',
-        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
         TracingConfiguration: { Enabled: true },
       });
     });
