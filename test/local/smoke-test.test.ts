@@ -1,4 +1,5 @@
-import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ResourceNotFoundException, TooManyRequestsException, type GetFunctionConfigurationCommandInput } from '@aws-sdk/client-lambda';
+import { LambdaAliasRouter } from '../../lib/adapters/traffic/lambda-alias-router';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LambdaInvoker } from '../../lib/adapters/invoke/lambda-invoker';
 import { buildReportData } from '../../lib/report/build-report-data';
@@ -76,5 +77,25 @@ it('retries the whole smoke test when Lambda throttles an event (TooManyRequests
   expect(calls).toHaveLength(3);
   for (const input of calls) expect(input).toMatchObject({ FunctionName: 'orders-api', Qualifier: '42', InvocationType: 'RequestResponse', LogType: 'None' });
   expect(run.eventsOf('smoke-test')).toHaveLength(1);
+  lambda.restore();
+});
+
+it('refuses at preflight a rollout whose new version Lambda does not know (ResourceNotFoundException): no smoke event is sent', async () => {
+  const lambda = mockClient(LambdaClient);
+  lambda.on(GetAliasCommand).resolves({ AliasArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api:live', Name: 'live', FunctionVersion: '41', RevisionId: 'rev-1' });
+  lambda.on(GetFunctionConfigurationCommand).callsFake((input: GetFunctionConfigurationCommandInput) => {
+    if (input.Qualifier === '42') throw new ResourceNotFoundException({ message: 'Function not found: arn:aws:lambda:eu-west-1:123456789012:function:orders-api:42', $metadata: {} });
+    return { FunctionName: 'orders-api', FunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api:41', Version: '41', State: 'Active', Role: 'arn:aws:iam::123456789012:role/orders' };
+  });
+  const client = lambda as unknown as LambdaClient;
+  const world = await rollouts.world({ scenario: 'healthy' });
+  const run = await rollouts.run(world, newTestRequest({ smokeTest: SMOKE }), {
+    deps: { routers: { ...world.deps.routers, 'lambda-alias': new LambdaAliasRouter({ client }) }, invoker: new LambdaInvoker({ client }) },
+  });
+
+  expect(run.result).toMatchObject({ outcome: 'rejected', endState: 'PreflightRejected', error: 'PreconditionError' });
+  expect(run.result.cause).toContain('GetFunctionConfiguration orders-api:42: ResourceNotFoundException: Function not found');
+  expect(run.result.statesEntered).toEqual(['Preflight', 'PreflightRejected']);
+  expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   lambda.restore();
 });
