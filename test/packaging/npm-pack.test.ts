@@ -31,6 +31,8 @@ test('the package holds the built CLI and no TypeScript sources', () => {
   expect(existsSync(join(pkg, 'dist/fledge.js'))).toBe(true);
   expect(existsSync(join(pkg, 'bin/fledge.ts'))).toBe(false);
   expect(existsSync(join(pkg, 'lib'))).toBe(false);
+  // The example request's local section runs this hook in-process.
+  expect(existsSync(join(pkg, 'examples/hooked-rollout.json')) && existsSync(join(pkg, 'examples/hooks/change-freeze.mjs'))).toBe(true);
   for (const tooling of ['tsx', 'typescript', 'aws-cdk-lib', '@swc/core']) expect(existsSync(join(installed, 'node_modules', tooling))).toBe(false);
 });
 

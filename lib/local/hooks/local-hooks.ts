@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { HookFunctions } from '../../controller/dependencies';
@@ -136,7 +136,6 @@ async function runHandler(handler: Handler, functionName: string, event: HookEve
 }
 
 async function loadHandler(file: string, exportName: string, field: string): Promise<Handler> {
-  if (!isAbsolute(file)) throw new ValidationError(`${field}.module: cannot resolve ${file}`);
   let loaded: Record<string, unknown>;
   try {
     loaded = (await importModule(file)) as Record<string, unknown>;
