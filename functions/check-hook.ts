@@ -5,6 +5,7 @@ import { plainJson } from '../lib/controller/json';
 import { cursorFor, ledgerNote, loadRollout } from '../lib/controller/rollout-context';
 import type { HookCursor, RolloutCursor } from '../lib/domain/cursor';
 import { judgeHookResult } from '../lib/domain/lifecycle-hooks';
+import { abortDecision } from '../lib/domain/decide';
 
 /**
  * Judges what a lifecycle hook answered, or how its invocation failed, and records it with the
@@ -32,7 +33,8 @@ export function makeCheckHookHandler(deps: Pick<ControllerDeps, 'ledger' | 'cloc
     // until the first weight had moved. Cleared once acted on and recorded, as Evaluate does.
     const control = ctx.record.control;
     if (control?.action === 'abort') {
-      const next = cursorFor(ctx, { ...phase, decision: 'rollback', rollbackReason: 'aborted', note: ledgerNote(`aborted by ${control.requestedBy}: ${control.reason}`) });
+      const abort = abortDecision(control);
+      const next = cursorFor(ctx, { ...phase, decision: abort.decision, rollbackReason: abort.rollbackReason, note: ledgerNote(abort.reason) });
       await deps.ledger.clearControl(cursor.rolloutId, control);
       return next;
     }

@@ -173,8 +173,8 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     call.addCatch(check, { errors: ['States.ALL'], resultPath: '$.hookResult' });
     prepare.next(call);
     call.next(check);
-    const conditions = [sfn.Condition.isPresent(`$.hooks.${event}`), ...(onlyIf ? [onlyIf] : [])];
-    const configured = conditions.length > 1 ? sfn.Condition.and(...conditions) : conditions[0];
+    const named = sfn.Condition.isPresent(`$.hooks.${event}`);
+    const configured = onlyIf ? sfn.Condition.and(named, onlyIf) : named;
     return { entry: new sfn.Choice(scope, names.has).when(configured, prepare).otherwise(next), check };
   };
 

@@ -35,9 +35,7 @@ export interface DecisionOutput {
  */
 export function decideNext(input: DecisionInput): DecisionOutput {
   const { verdict, control } = input;
-  if (control?.action === 'abort') {
-    return { decision: 'rollback', rollbackReason: 'aborted', reason: `aborted by ${control.requestedBy}: ${control.reason}` };
-  }
+  if (control?.action === 'abort') return abortDecision(control);
   if (control?.action === 'promote') {
     const reason = `emergency promotion by ${control.requestedBy}: ${control.reason}`;
     return input.phase === 'final-bake' ? { decision: 'finalize', reason } : { decision: 'promote', reason };
@@ -57,6 +55,11 @@ export function decideNext(input: DecisionInput): DecisionOutput {
     case 'inconclusive':
       return onInconclusive(input);
   }
+}
+
+/** What an abort request leads to, wherever it is acted on (an evaluation, the end of a hook). */
+export function abortDecision(control: ControlRequest): DecisionOutput & { decision: 'rollback' } {
+  return { decision: 'rollback', rollbackReason: 'aborted', reason: `aborted by ${control.requestedBy}: ${control.reason}` };
 }
 
 function onPass(input: DecisionInput, reason: string): DecisionOutput {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CapturedState } from './captured-state';
-import { oneLine, printable } from './text';
+import { EXCERPT_CHARS, excerpt, oneLine, printable } from './text';
 import type { Target } from './targets';
 
 /**
@@ -95,7 +95,7 @@ export interface HookOutcome {
 }
 
 /** The most of an answer, or an error message, the ledger keeps. */
-export const HOOK_EXCERPT_CHARS = 200;
+export const HOOK_EXCERPT_CHARS = EXCERPT_CHARS;
 
 const HOOK_ANSWER = z.object({
   status: z.enum(['Succeeded', 'Failed']),
@@ -161,10 +161,6 @@ function lambdaErrorObject(cause: string): { errorMessage?: string } {
   } catch {
     return cause ? { errorMessage: excerpt(cause) } : {};
   }
-}
-
-function excerpt(text: string): string {
-  return oneLine(printable(text), HOOK_EXCERPT_CHARS);
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,4 @@
-import { oneLine, printable } from './text';
+import { EXCERPT_CHARS, excerpt, oneLine, printable } from './text';
 
 /** What one smoke event's answer must show; every part is optional, and an empty expectation asks only for no function error. */
 export interface SmokeExpectation {
@@ -30,7 +30,7 @@ export interface SmokeFailure {
 }
 
 /** The most of a response the ledger keeps. */
-export const RESPONSE_EXCERPT_CHARS = 200;
+export const RESPONSE_EXCERPT_CHARS = EXCERPT_CHARS;
 
 /** Judges one event's answer against its expectation; undefined when it passes. */
 export function checkSmokeAnswer(eventIndex: number, answer: SmokeAnswer, expectation: SmokeExpectation = {}): SmokeFailure | undefined {
@@ -80,12 +80,8 @@ function errorFields(answer: SmokeAnswer): { errorType?: string; errorMessage?: 
   const { errorType, errorMessage } = answer.response;
   return {
     ...(typeof errorType === 'string' ? { errorType: oneLine(printable(errorType), 100) } : {}),
-    ...(typeof errorMessage === 'string' ? { errorMessage: oneLine(printable(errorMessage), RESPONSE_EXCERPT_CHARS) } : {}),
+    ...(typeof errorMessage === 'string' ? { errorMessage: excerpt(errorMessage) } : {}),
   };
-}
-
-function excerpt(text: string): string {
-  return oneLine(printable(text), RESPONSE_EXCERPT_CHARS);
 }
 
 function describe(value: unknown): string {

@@ -17,6 +17,14 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The most of an answer or error message of someone else's code the ledger keeps (it may hold data). */
+export const EXCERPT_CHARS = 200;
+
+/** The start of a text from outside (a response, an error message): one line, escaped, cut short. */
+export function excerpt(text: string): string {
+  return oneLine(printable(text), EXCERPT_CHARS);
+}
+
 /** A value from the input, quoted for a message: escaped like a JSON string, unprintables spelt out, cut after `max` characters. */
 export function quoted(value: string, max = 60): string {
   return printable(JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value));
